@@ -1,0 +1,253 @@
+import type { Pool } from 'pg';
+
+/**
+ * The database schema as an ordered list of SQL migrations. `migrate()` applies the ones a database
+ * has not seen yet, inside one transaction guarded by an advisory lock, so it is safe to call at
+ * every process start, again and again, and from several processes at once.
+ *
+ * Rules for editing: never change or reorder a migration that has shipped; append a new one with the
+ * next number. Every table holding mission data is keyed by (athlete, mission_id): no row can be read
+ * without naming both.
+ */
+export interface Migration {
+  /** Unique, sortable id, `NNNN_name`; recorded in `schema_migrations`. */
+  id: string;
+  sql: string;
+}
+
+/** Same key for every Lanterne process: `pg_advisory_xact_lock` serialises concurrent migrate() calls. */
+const MIGRATION_LOCK_KEY = 0x4c414e54; // 'LANT'
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: '0001_missions',
+    sql: `
+      CREATE TABLE missions (
+        athlete      text        NOT NULL CHECK (athlete <> ''),
+        id           text        NOT NULL CHECK (id <> ''),
+        name         text        NOT NULL,
+        config_hash  text        NOT NULL,
+        status       text        NOT NULL DEFAULT 'active'
+                     CHECK (status IN ('active', 'paused', 'completed', 'cancelled')),
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        updated_at   timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, id)
+      );
+
+      CREATE TABLE config_versions (
+        athlete        text        NOT NULL,
+        mission_id     text        NOT NULL,
+        hash           text        NOT NULL,
+        canonical_json text        NOT NULL,
+        config         jsonb       NOT NULL,
+        created_at     timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, hash),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE day_runs (
+        athlete          text        NOT NULL,
+        mission_id       text        NOT NULL,
+        day              date        NOT NULL,
+        status           text        NOT NULL CHECK (status IN ('running', 'ok', 'degraded', 'failed')),
+        degraded_reasons jsonb       NOT NULL DEFAULT '[]'::jsonb,
+        workflow_id      text,
+        config_hash      text,
+        started_at       timestamptz NOT NULL DEFAULT now(),
+        finished_at      timestamptz,
+        PRIMARY KEY (athlete, mission_id, day),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE observations (
+        athlete     text        NOT NULL,
+        mission_id  text        NOT NULL,
+        day         date        NOT NULL,
+        observation jsonb       NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, day),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE load_metrics (
+        athlete       text             NOT NULL,
+        mission_id    text             NOT NULL,
+        day           date             NOT NULL,
+        ctl           double precision NOT NULL,
+        atl           double precision NOT NULL,
+        tsb           double precision NOT NULL,
+        yesterday_tss double precision NOT NULL,
+        figures       jsonb            NOT NULL,
+        recorded_at   timestamptz      NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, day),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE decisions (
+        athlete     text             NOT NULL,
+        mission_id  text             NOT NULL,
+        day         date             NOT NULL,
+        state       text             NOT NULL,
+        decision    text             NOT NULL,
+        confidence  double precision NOT NULL,
+        rationale   jsonb            NOT NULL,
+        negotiation jsonb,
+        config_hash text             NOT NULL,
+        payload     jsonb            NOT NULL,
+        recorded_at timestamptz      NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, day),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE plans (
+        athlete           text             NOT NULL,
+        mission_id        text             NOT NULL,
+        day               date             NOT NULL,
+        source            text             NOT NULL CHECK (source IN ('llm', 'fallback')),
+        fallback_reason   text,
+        target_tss        double precision NOT NULL,
+        duration_min      double precision NOT NULL,
+        prompt_tokens     integer,
+        completion_tokens integer,
+        total_tokens      integer,
+        workout           jsonb            NOT NULL,
+        recorded_at       timestamptz      NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, day),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE class_suggestions (
+        athlete     text        NOT NULL,
+        mission_id  text        NOT NULL,
+        day         date        NOT NULL,
+        suggestions jsonb       NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, day),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE reflections (
+        athlete       text        NOT NULL,
+        mission_id    text        NOT NULL,
+        day           date        NOT NULL,
+        rpe           double precision NOT NULL,
+        legs          double precision NOT NULL,
+        mood          double precision NOT NULL,
+        sleep_quality double precision NOT NULL,
+        completed     text        NOT NULL CHECK (completed IN ('yes', 'partly', 'no')),
+        note          text        NOT NULL,
+        recorded_at   timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, day),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE overrides (
+        athlete     text        NOT NULL,
+        mission_id  text        NOT NULL,
+        request_id  text        NOT NULL CHECK (request_id <> ''),
+        seq         bigserial   NOT NULL,
+        day         date,
+        kind        text        NOT NULL,
+        payload     jsonb       NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, request_id),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+      CREATE INDEX overrides_by_day ON overrides (athlete, mission_id, day);
+
+      CREATE TABLE notifications (
+        athlete             text        NOT NULL,
+        mission_id          text        NOT NULL,
+        day                 date        NOT NULL,
+        channel             text        NOT NULL,
+        status              text        NOT NULL
+                            CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+        attempts            integer     NOT NULL DEFAULT 0,
+        claimed_at          timestamptz,
+        sent_at             timestamptz,
+        detail              text,
+        provider_message_id text,
+        created_at          timestamptz NOT NULL DEFAULT now(),
+        updated_at          timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, day, channel),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE reports (
+        athlete     text        NOT NULL,
+        mission_id  text        NOT NULL,
+        day         date        NOT NULL,
+        paths       text[]      NOT NULL,
+        formats     text[]      NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, day),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+    `,
+  },
+  {
+    id: '0002_athlete_tokens',
+    sql: `
+      CREATE TABLE athlete_tokens (
+        athlete    text        NOT NULL CHECK (athlete <> ''),
+        provider   text        NOT NULL CHECK (provider IN ('oura', 'strava', 'peloton')),
+        ciphertext bytea       NOT NULL,
+        iv         bytea       NOT NULL,
+        auth_tag   bytea       NOT NULL,
+        key_id     text        NOT NULL,
+        expires_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, provider)
+      );
+    `,
+  },
+];
+
+/**
+ * Bring the database schema up to date: applies, in order, every migration not yet recorded in
+ * `schema_migrations`, all in one transaction (all or nothing) under a transaction-level advisory
+ * lock. A second call (or a concurrent call from another process) applies nothing.
+ */
+export async function migrate(pool: Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<{ applied: string[] }> {
+  assertOrdered(migrations);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         id         text PRIMARY KEY,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const done = new Set((await client.query<{ id: string }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id));
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (done.has(m.id)) continue;
+      try {
+        await client.query(m.sql);
+      } catch (err) {
+        throw new Error(`database migration ${m.id} failed: ${(err as Error).message}`, { cause: err });
+      }
+      await client.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id]);
+      applied.push(m.id);
+    }
+    await client.query('COMMIT');
+    return { applied };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i - 1].id >= migrations[i].id) {
+      throw new Error(
+        `migrations out of order: "${migrations[i - 1].id}" comes before "${migrations[i].id}"; ids must be unique and ascending`,
+      );
+    }
+  }
+}
