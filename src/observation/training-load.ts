@@ -1,0 +1,361 @@
+/**
+ * Training-load model: pure functions, no I/O.
+ *
+ * - NP: 30-s rolling mean of power, 4th power, mean, 4th root (Coggan). IF = NP / FTP.
+ *   TSS = hours × IF² × 100. With only a Strava summary, `weighted_average_watts` stands in for NP
+ *   (power-meter rides only).
+ * - Without power: hrTSS = TRIMP(session) / TRIMP(one hour at threshold HR) × 100 (Banister TRIMP,
+ *   the HRSS construction), so one hour at threshold HR scores 100 like one hour at FTP. The
+ *   0.64 gain cancels in the ratio; only the exponent (1.92 men / 1.67 women) matters.
+ * - No power and no HR: a duration estimate at an assumed intensity per sport, marked as such.
+ * - CTL (42 d) / ATL (7 d): X_t = X_{t−1} + (TSS_t − X_{t−1}) × (1 − e^(−1/N)), as GoldenCheetah
+ *   and intervals.icu do, starting from 0 unless seeded. TSB = yesterday's CTL − yesterday's ATL.
+ * - ACWR = mean TSS of the last 7 days / mean of the last 28 days: a spike warning (> 1.5) only.
+ * - HRV: 7-day mean of nightly rMSSD against a normal range of mean ± 1 SD of the 60 nights before
+ *   today (see `hrvBaseline`). Resting HR: last night's lowest HR minus the mean of the 60 nights
+ *   before.
+ */
+import type { AthleteProfile, IsoDate, LoadFigures, RideSummary, TssMethod } from '../domain/types';
+import { addDays, dateRange } from './iso-dates';
+import type { WellnessPoint } from './normalisers';
+
+export const CTL_DAYS = 42;
+export const ATL_DAYS = 7;
+export const ACWR_SPIKE = 1.5;
+export const NP_WINDOW_S = 30;
+
+// ---------------------------------------------------------------- power
+
+/**
+ * Normalized power of a power series sampled every `sampleIntervalS` seconds (default 1 s).
+ * Null when the series is shorter than the 30-s window. Missing samples should be passed as 0
+ * (coasting), as head units record them.
+ */
+export function normalizedPower(watts: readonly number[], sampleIntervalS = 1): number | null {
+  if (!(sampleIntervalS > 0)) throw new RangeError(`sampleIntervalS must be > 0, got ${sampleIntervalS}`);
+  const window = Math.max(1, Math.round(NP_WINDOW_S / sampleIntervalS));
+  if (watts.length < window) return null;
+  let sum = 0;
+  for (let i = 0; i < window; i++) sum += watts[i];
+  let fourth = (sum / window) ** 4;
+  let count = 1;
+  for (let i = window; i < watts.length; i++) {
+    sum += watts[i] - watts[i - window];
+    fourth += (sum / window) ** 4;
+    count += 1;
+  }
+  return (fourth / count) ** 0.25;
+}
+
+export function intensityFactor(np: number, ftpW: number): number {
+  if (!(ftpW > 0)) throw new RangeError(`FTP must be > 0 W, got ${ftpW}`);
+  return np / ftpW;
+}
+
+/** TSS = hours × IF² × 100. */
+export function tssFromPower(durationS: number, np: number, ftpW: number): number {
+  const IF = intensityFactor(np, ftpW);
+  return (durationS / 3600) * IF * IF * 100;
+}
+
+// ---------------------------------------------------------------- heart rate
+
+export interface HeartRateProfile {
+  thresholdHr: number;
+  maxHr: number;
+  restingHr: number;
+}
+
+/** Banister TRIMP of a session: minutes × HRr × 0.64·e^(b·HRr), b = 1.92 (men) or 1.67 (women). */
+export function banisterTrimp(
+  durationMin: number,
+  averageHr: number,
+  hr: { restingHr: number; maxHr: number },
+  sex: 'male' | 'female' = 'male',
+): number {
+  const reserve = hr.maxHr - hr.restingHr;
+  if (!(reserve > 0)) throw new RangeError(`max HR (${hr.maxHr}) must be above resting HR (${hr.restingHr})`);
+  const hrr = Math.min(1, Math.max(0, (averageHr - hr.restingHr) / reserve));
+  const [k, b] = sex === 'female' ? [0.86, 1.67] : [0.64, 1.92];
+  return durationMin * hrr * k * Math.exp(b * hrr);
+}
+
+/** hrTSS: the session's TRIMP over the TRIMP of one hour at threshold HR, × 100. */
+export function hrTss(durationS: number, averageHr: number, hr: HeartRateProfile, sex: 'male' | 'female' = 'male'): number {
+  const hour = banisterTrimp(60, hr.thresholdHr, hr, sex);
+  if (!(hour > 0)) throw new RangeError(`threshold HR (${hr.thresholdHr}) must be above resting HR (${hr.restingHr})`);
+  return (banisterTrimp(durationS / 60, averageHr, hr, sex) / hour) * 100;
+}
+
+// ---------------------------------------------------------------- duration estimate
+
+/** Assumed intensity factor per sport when neither power nor HR exists. */
+export function assumedIntensity(sportType: string): number {
+  if (/ride|cycl|velomobile|handcycle|run/i.test(sportType) && !/ebike|e-bike/i.test(sportType)) return 0.65;
+  if (/walk|hike|yoga|ebike|e-bike/i.test(sportType)) return 0.5;
+  return 0.55;
+}
+
+/** TSS for a session with no power and no heart rate: hours × assumed IF² × 100. */
+export function durationEstimateTss(durationS: number, sportType: string): number {
+  const IF = assumedIntensity(sportType);
+  return (durationS / 3600) * IF * IF * 100;
+}
+
+// ---------------------------------------------------------------- one ride
+
+export interface RideLoad {
+  tss: number;
+  method: TssMethod;
+}
+
+/**
+ * TSS of one activity by the best method its data allows: power (weighted average watts from a
+ * power meter, else average watts from a power meter as a lower bound), heart rate, duration.
+ * `restingHr` overrides the profile's resting HR (e.g. the observed nightly lowest HR).
+ */
+export function rideTss(ride: RideSummary, athlete: AthleteProfile, restingHr: number | null = athlete.restingHr): RideLoad {
+  const seconds = ride.movingTimeS;
+  if (ride.devicePower && athlete.ftpW > 0) {
+    const np = ride.weightedAverageWatts ?? ride.averageWatts;
+    if (np !== null && np > 0) return { tss: tssFromPower(seconds, np, athlete.ftpW), method: 'power' };
+  }
+  if (
+    ride.averageHeartrate !== null &&
+    restingHr !== null &&
+    athlete.maxHr > restingHr &&
+    athlete.thresholdHr > restingHr
+  ) {
+    return {
+      tss: hrTss(seconds, ride.averageHeartrate, { thresholdHr: athlete.thresholdHr, maxHr: athlete.maxHr, restingHr }),
+      method: 'heart-rate',
+    };
+  }
+  return { tss: durationEstimateTss(seconds, ride.sportType), method: 'duration-estimate' };
+}
+
+const METHOD_RANK: Record<TssMethod, number> = { power: 0, 'heart-rate': 1, 'duration-estimate': 2 };
+
+export interface DailyTss {
+  date: IsoDate;
+  tss: number;
+  /** The least reliable method among the day's activities; null on a day without activities. */
+  method: TssMethod | null;
+}
+
+/** One entry per day from `start` to `end` (both included); days without activities score 0. */
+export function dailyTssSeries(
+  rides: readonly RideSummary[],
+  athlete: AthleteProfile,
+  start: IsoDate,
+  end: IsoDate,
+  restingHr: number | null = athlete.restingHr,
+): DailyTss[] {
+  const byDate = new Map<IsoDate, DailyTss>();
+  for (const date of dateRange(start, end)) byDate.set(date, { date, tss: 0, method: null });
+  for (const ride of rides) {
+    const day = byDate.get(ride.date);
+    if (!day) continue;
+    const load = rideTss(ride, athlete, restingHr);
+    day.tss += load.tss;
+    if (day.method === null || METHOD_RANK[load.method] > METHOD_RANK[day.method]) day.method = load.method;
+  }
+  return [...byDate.values()];
+}
+
+// ---------------------------------------------------------------- performance manager
+
+export interface PmcDay {
+  date: IsoDate;
+  tss: number;
+  /** After the day's training. */
+  ctl: number;
+  atl: number;
+  /** Form on this day: the previous day's CTL − ATL. */
+  tsb: number;
+}
+
+export interface PmcOptions {
+  ctlDays?: number;
+  atlDays?: number;
+  /** CTL and ATL at the end of the day before the series starts (default 0 / 0). */
+  seed?: { ctl: number; atl: number };
+}
+
+/** Per-day factor of the exponential convention: 1 − e^(−1/N). */
+export function decayFactor(days: number): number {
+  return 1 - Math.exp(-1 / days);
+}
+
+export function performanceManager(series: readonly { date: IsoDate; tss: number }[], opts: PmcOptions = {}): PmcDay[] {
+  const kCtl = decayFactor(opts.ctlDays ?? CTL_DAYS);
+  const kAtl = decayFactor(opts.atlDays ?? ATL_DAYS);
+  let ctl = opts.seed?.ctl ?? 0;
+  let atl = opts.seed?.atl ?? 0;
+  return series.map(({ date, tss }) => {
+    const tsb = ctl - atl;
+    ctl += (tss - ctl) * kCtl;
+    atl += (tss - atl) * kAtl;
+    return { date, tss, ctl, atl, tsb };
+  });
+}
+
+// ---------------------------------------------------------------- ACWR
+
+/**
+ * Acute:chronic ratio on the morning of `date`: mean daily TSS of the 7 days before over the mean
+ * of the 28 days before. Null without 28 days of history or with no chronic load.
+ */
+export function acuteChronicRatio(series: readonly { date: IsoDate; tss: number }[], date: IsoDate): number | null {
+  const byDate = new Map(series.map((d) => [d.date, d.tss]));
+  const window = (days: number): number[] | null => {
+    const out: number[] = [];
+    for (let i = 1; i <= days; i++) {
+      const v = byDate.get(addDays(date, -i));
+      if (v === undefined) return null;
+      out.push(v);
+    }
+    return out;
+  };
+  const acute = window(7);
+  const chronic = window(28);
+  if (!acute || !chronic) return null;
+  const chronicMean = mean(chronic);
+  if (!(chronicMean > 0)) return null;
+  return mean(acute) / chronicMean;
+}
+
+// ---------------------------------------------------------------- HRV and resting HR
+
+export const HRV_MEAN_DAYS = 7;
+export const HRV_MIN_NIGHTS_7D = 3;
+export const BASELINE_DAYS = 60;
+export const HRV_MIN_NIGHTS_BASELINE = 14;
+export const RHR_MIN_NIGHTS_BASELINE = 7;
+
+export interface HrvBaseline {
+  /** Mean nightly HRV of `date` and the 6 nights before (needs ≥ 3 nights). */
+  mean7d: number | null;
+  /** Mean − 1 SD and mean + 1 SD of the 60 nights before `date` (needs ≥ 14 nights). */
+  normalLow: number | null;
+  normalHigh: number | null;
+}
+
+/**
+ * HRV baseline (choice documented here): the 7-day rolling mean smooths night-to-night noise
+ * (Plews et al. 2013: decide on weekly means, ≥ 3 valid nights suffice); the normal range is the
+ * mean ± 1 sample SD of the 60 nights before today, today excluded so a sudden drop does not pull
+ * its own reference down. A 7-day mean below `normalLow` is a sustained drop; a single night below
+ * it is the Kiviniemi (2007) "below mean − SD" signal. Values in ms, as Oura reports rMSSD.
+ */
+export function hrvBaseline(wellness: readonly WellnessPoint[], date: IsoDate): HrvBaseline {
+  const values = (from: IsoDate, to: IsoDate): number[] =>
+    wellness
+      .filter((w) => w.date >= from && w.date <= to && w.averageHrvMs !== null)
+      .map((w) => w.averageHrvMs as number);
+  const recent = values(addDays(date, -(HRV_MEAN_DAYS - 1)), date);
+  const base = values(addDays(date, -BASELINE_DAYS), addDays(date, -1));
+  const mean7d = recent.length >= HRV_MIN_NIGHTS_7D ? mean(recent) : null;
+  if (base.length < HRV_MIN_NIGHTS_BASELINE) return { mean7d, normalLow: null, normalHigh: null };
+  const m = mean(base);
+  const sd = sampleSd(base);
+  return { mean7d, normalLow: m - sd, normalHigh: m + sd };
+}
+
+/** Last night's lowest HR minus the mean of the 60 nights before (needs ≥ 7 nights); null otherwise. */
+export function restingHrDeviation(wellness: readonly WellnessPoint[], date: IsoDate): number | null {
+  const today = wellness.find((w) => w.date === date)?.lowestHeartRate ?? null;
+  if (today === null) return null;
+  const from = addDays(date, -BASELINE_DAYS);
+  const to = addDays(date, -1);
+  const base = wellness
+    .filter((w) => w.date >= from && w.date <= to && w.lowestHeartRate !== null)
+    .map((w) => w.lowestHeartRate as number);
+  if (base.length < RHR_MIN_NIGHTS_BASELINE) return null;
+  return today - mean(base);
+}
+
+// ---------------------------------------------------------------- figures for a day
+
+export interface LoadInput {
+  /** The morning the figures are for. */
+  date: IsoDate;
+  athlete: AthleteProfile;
+  /** Activities before `date` (an observation's `rides`); others are ignored. */
+  rides: readonly RideSummary[];
+  /** Nightly HRV / lowest HR (observeDay's `wellness`). */
+  wellness?: readonly WellnessPoint[];
+  /** First day of the TSS series (default 90 days before `date`). */
+  historyStart?: IsoDate;
+  /** CTL/ATL at the end of the day before `historyStart` (default 0 / 0, as GoldenCheetah). */
+  seed?: { ctl: number; atl: number };
+}
+
+/**
+ * The load figures for the morning of `date`: CTL and ATL after yesterday's training, TSB from
+ * those (yesterday's CTL − yesterday's ATL), yesterday's TSS and method, ACWR, HRV baseline and
+ * resting-HR deviation. CTL/ATL/TSB/TSS are rounded to 0.1, ACWR to 0.01, HRV/HR to 0.1.
+ * Without a profile resting HR, the median observed nightly lowest HR is used for hrTSS.
+ */
+export function computeLoad(input: LoadInput): LoadFigures {
+  const { date, athlete } = input;
+  const wellness = input.wellness ?? [];
+  const yesterday = addDays(date, -1);
+  const start = input.historyStart ?? addDays(date, -90);
+  const restingHr = athlete.restingHr ?? median(wellness.map((w) => w.lowestHeartRate).filter(isNum));
+  const series = start <= yesterday ? dailyTssSeries(input.rides, athlete, start, yesterday, restingHr) : [];
+  const pmc = performanceManager(series, { seed: input.seed });
+  const last = pmc.length > 0 ? pmc[pmc.length - 1] : null;
+  const ctl = last ? last.ctl : (input.seed?.ctl ?? 0);
+  const atl = last ? last.atl : (input.seed?.atl ?? 0);
+  const yesterdayEntry = series.length > 0 ? series[series.length - 1] : null;
+  const ratio = acuteChronicRatio(series, date);
+  const hrv = hrvBaseline(wellness, date);
+  const rhr = restingHrDeviation(wellness, date);
+  return {
+    date,
+    yesterdayTss: round(yesterdayEntry?.tss ?? 0, 1),
+    yesterdayTssMethod: yesterdayEntry?.method ?? null,
+    ctl: round(ctl, 1),
+    atl: round(atl, 1),
+    tsb: round(ctl - atl, 1),
+    acwr: ratio === null ? null : round(ratio, 2),
+    acwrSpike: ratio !== null && ratio > ACWR_SPIKE,
+    hrv7dMean: roundOrNull(hrv.mean7d, 1),
+    hrvNormalLow: roundOrNull(hrv.normalLow, 1),
+    hrvNormalHigh: roundOrNull(hrv.normalHigh, 1),
+    restingHrDeviation: roundOrNull(rhr, 1),
+  };
+}
+
+// ---------------------------------------------------------------- small maths
+
+function isNum(v: number | null): v is number {
+  return v !== null;
+}
+
+export function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+export function sampleSd(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function roundOrNull(x: number | null, digits: number): number | null {
+  return x === null ? null : round(x, digits);
+}
