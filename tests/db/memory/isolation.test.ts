@@ -1,0 +1,102 @@
+import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { migrate } from '../../../src/memory/migrations';
+import { MemoryStore } from '../../../src/memory/memory-store';
+import type { MissionScope } from '../../../src/memory/records';
+import { classes, decision, load, observation, reflection, workout } from './domain-fixtures';
+
+/** Two athletes who both named their mission "tdf-2025": neither may ever see the other's rows. */
+let db: TestDatabase;
+let store: MemoryStore;
+const ana: MissionScope = { missionId: 'tdf-2025', athlete: 'ana' };
+const ben: MissionScope = { missionId: 'tdf-2025', athlete: 'ben' };
+const D = '2025-07-05';
+
+beforeAll(async () => {
+  db = await createTestDatabase('lanterne_iso');
+  await migrate(db.pool);
+  store = new MemoryStore(db.pool);
+  for (const [s, who, score, hrv] of [
+    [ana, 'Ana', 80, 60],
+    [ben, 'Ben', 40, 30],
+  ] as const) {
+    await store.upsertMission(s, { name: `${who}'s Tour`, configHash: `${who}-hash` });
+    await store.storeConfigVersion(s, JSON.stringify({ owner: who }), 'same-hash');
+    await store.recordDayRun(s, D, { workflowId: `wf-${who}`, configHash: `${who}-hash` });
+    for (const day of ['2025-07-03', '2025-07-04', D]) {
+      const base = observation(day);
+      await store.recordObservation(s, {
+        ...base,
+        readiness: { ...base.readiness!, score },
+        hrv: { ...base.hrv!, averageHrvMs: hrv },
+      });
+      await store.recordLoad(s, load(day, { yesterdayTss: score }));
+      await store.recordDecision(s, decision(day, { decision: who === 'Ana' ? 'as_planned' : 'rest' }), `${who}-hash`);
+      await store.recordPlan(s, day, workout({ title: `${who} plan`, targetTss: score }));
+      await store.recordReflection(s, reflection(day, { note: `${who} note` }));
+    }
+    await store.recordClassSuggestions(s, D, classes().map((c) => ({ ...c, why: who })));
+    await store.recordOverride(s, { requestId: 'req-1', kind: 'rest-today', day: D, payload: { who } });
+    await store.recordReport(s, D, { paths: [`${who}.md`], formats: ['md'] });
+  }
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+test('each athlete sees only their own day', async () => {
+  const a = await store.getDay(ana, D);
+  const b = await store.getDay(ben, D);
+  expect(a.observation?.readiness?.score).toBe(80);
+  expect(b.observation?.readiness?.score).toBe(40);
+  expect(a.plan?.title).toBe('Ana plan');
+  expect(b.plan?.title).toBe('Ben plan');
+  expect(a.decision).toEqual({ decision: expect.objectContaining({ decision: 'as_planned' }), configHash: 'Ana-hash' });
+  expect(b.decision).toEqual({ decision: expect.objectContaining({ decision: 'rest' }), configHash: 'Ben-hash' });
+  expect(a.reflection?.note).toBe('Ana note');
+  expect(b.reflection?.note).toBe('Ben note');
+  expect(a.classSuggestions?.every((c) => c.why === 'Ana')).toBe(true);
+  expect(b.classSuggestions?.every((c) => c.why === 'Ben')).toBe(true);
+  expect(a.overrides.map((o) => o.payload)).toEqual([{ who: 'Ana' }]);
+  expect(b.overrides.map((o) => o.payload)).toEqual([{ who: 'Ben' }]);
+  expect(a.report?.paths).toEqual(['Ana.md']);
+  expect(b.report?.paths).toEqual(['Ben.md']);
+  expect(a.run?.workflowId).toBe('wf-Ana');
+  expect(b.run?.workflowId).toBe('wf-Ben');
+});
+
+test('history, recent context, overrides, config versions and missions stay per athlete', async () => {
+  const ha = await store.history(ana, '2025-07-01', '2025-07-31');
+  const hb = await store.history(ben, '2025-07-01', '2025-07-31');
+  expect(ha.map((d) => d.plan?.title)).toEqual(['Ana plan', 'Ana plan', 'Ana plan']);
+  expect(hb.map((d) => d.plan?.title)).toEqual(['Ben plan', 'Ben plan', 'Ben plan']);
+
+  expect((await store.recentContext(ana, D, 2)).map((d) => d.readinessScore)).toEqual([80, 80]);
+  expect((await store.recentContext(ben, D, 2)).map((d) => d.readinessScore)).toEqual([40, 40]);
+
+  expect((await store.listOverrides(ana)).map((o) => o.payload)).toEqual([{ who: 'Ana' }]);
+  expect((await store.getConfigVersion(ana, 'same-hash'))?.canonicalJson).toBe('{"owner":"Ana"}');
+  expect((await store.getConfigVersion(ben, 'same-hash'))?.canonicalJson).toBe('{"owner":"Ben"}');
+
+  expect((await store.getMission(ana))?.name).toBe("Ana's Tour");
+  expect((await store.getMission(ben))?.name).toBe("Ben's Tour");
+  expect((await store.listMissions('ben')).map((m) => m.name)).toEqual(["Ben's Tour"]);
+});
+
+test("one athlete's writes and outbox never touch the other's rows", async () => {
+  await store.setMissionStatus(ana, 'paused');
+  expect((await store.getMission(ben))?.status).toBe('active');
+
+  expect((await store.claimNotification(ana, D, 'email')).claimed).toBe(true);
+  await store.markNotificationSent(ana, D, 'email');
+  // Ben's message for the same mission id, day and channel is still his to send
+  expect(await store.claimNotification(ben, D, 'email')).toMatchObject({ claimed: true, status: 'sending' });
+  expect((await store.getNotification(ana, D, 'email'))?.status).toBe('sent');
+});
+
+test('an athlete cannot write into a mission id that only another athlete has', async () => {
+  await store.upsertMission({ missionId: 'ben-only', athlete: 'ben' }, { name: 'x', configHash: 'x' });
+  await expect(store.recordReflection({ missionId: 'ben-only', athlete: 'ana' }, reflection(D))).rejects.toThrow(
+    /mission "ben-only" of athlete "ana" is not stored/,
+  );
+  expect((await store.getDay({ missionId: 'ben-only', athlete: 'ana' }, D)).reflection).toBeNull();
+});
