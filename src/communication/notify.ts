@@ -1,0 +1,223 @@
+/**
+ * Sends the day's notifications, exactly once per mission/day/channel: each channel is claimed in
+ * the outbox before sending and marked after, so a retried activity never sends a message that
+ * already went out. Channels are independent: one failing does not stop the others, and the result
+ * says what happened on each. Channels that are not configured are skipped with the reason.
+ */
+import type { Channel, IsoDate } from '../domain/types';
+import { createSmtpMailer, stableMessageId, type Mailer } from './mailer';
+import { routeChannels, secretsOf, type ChannelRoute, type NotifyConfig } from './notify-config';
+import type { Outbox } from './outbox';
+import { quietHoursDecision, type QuietHours } from './quiet-hours';
+import { renderHtml, renderPlainText, reportSubject } from './report';
+import type { DayReport, NotificationOutcome } from './report-model';
+import { createGatewaySender, createTwilioSender, renderSmsText, type SmsSender } from './sms';
+
+export { loadNotifyConfig } from './notify-config';
+export type { NotifyConfig } from './notify-config';
+export type { Outbox, ClaimResult, OutboxStatus } from './outbox';
+
+export interface NotifyRequest {
+  /** Outbox scope: the mission id. */
+  missionId: string;
+  date: IsoDate;
+  /** Channels the mission asks for (MissionConfig.notifications.channels). */
+  channels: Channel[];
+  report: DayReport;
+  /** When given, nothing is sent inside quiet hours: the result is `deferred` with the instant to retry. */
+  quiet?: { timezone: string; quietHours: QuietHours | null };
+}
+
+export type ChannelTransport = 'email' | 'sms-gateway' | 'twilio';
+
+export interface ChannelResult extends NotificationOutcome {
+  transport: ChannelTransport | null;
+}
+
+export type NotifySummary =
+  /** Every routed channel went out (now or on an earlier attempt). */
+  | 'delivered'
+  /** Some channels went out, some failed. */
+  | 'partial'
+  /** Channels were tried and none went out. */
+  | 'all_failed'
+  /** Every channel was skipped (nothing configured), or none was requested. */
+  | 'nothing_to_send'
+  /** Inside quiet hours: nothing was tried; call again at `deferredUntil`. */
+  | 'deferred'
+  /** Another attempt holds a fresh claim on a channel and none failed here: try again later. */
+  | 'in_progress';
+
+export interface NotifyResult {
+  missionId: string;
+  date: IsoDate;
+  summary: NotifySummary;
+  channels: ChannelResult[];
+  deferredUntil: string | null;
+}
+
+export interface NotifierDeps {
+  config: NotifyConfig;
+  outbox: Outbox;
+  /** Replaces the SMTP mailer built from config.smtp (tests, or a shared transport). */
+  mailer?: Mailer;
+  /** Replaces the Twilio sender built from config.twilio. */
+  twilio?: SmsSender;
+  now?: () => number;
+  /** Structured events without addresses or secrets, e.g. to a JSON-lines logger. */
+  log?: (event: Record<string, unknown>) => void;
+}
+
+export interface Notifier {
+  notifyDay(request: NotifyRequest): Promise<NotifyResult>;
+  /** Closes the SMTP connection pool it opened. */
+  close(): void;
+}
+
+const MAX_REASON = 300;
+
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const { config, outbox } = deps;
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? (() => undefined);
+  const secrets = secretsOf(config);
+  let ownMailer: Mailer | null = null;
+  let twilioSender: SmsSender | null = deps.twilio ?? null;
+
+  const mailer = (): Mailer => {
+    if (deps.mailer) return deps.mailer;
+    if (!config.smtp) throw new Error('SMTP is not configured');
+    ownMailer ??= createSmtpMailer(config.smtp);
+    return ownMailer;
+  };
+  const twilioClient = (): SmsSender => {
+    if (!config.twilio) throw new Error('Twilio is not configured');
+    twilioSender ??= createTwilioSender(config.twilio);
+    return twilioSender;
+  };
+  const clean = (text: string): string => redact(text, secrets).slice(0, MAX_REASON);
+
+  async function send(route: Exclude<ChannelRoute, { kind: 'skip' }>, req: NotifyRequest): Promise<string> {
+    const key = { scope: req.missionId, day: req.date, channel: route.channel };
+    switch (route.kind) {
+      case 'email': {
+        const sent = await mailer().send({
+          to: route.to,
+          subject: reportSubject(req.report),
+          text: renderPlainText(req.report),
+          html: renderHtml(req.report, { charts: false }),
+          messageId: stableMessageId(req.missionId, req.date, route.channel, config.smtp?.from ?? null),
+          headers: { 'X-Lanterne-Mission': req.missionId, 'X-Lanterne-Date': req.date },
+        });
+        return sent.messageId;
+      }
+      case 'sms-gateway':
+        return (await createGatewaySender(mailer(), route.to, config.smtp?.from ?? null).send(renderSmsText(req.report), key)).providerId;
+      case 'twilio':
+        return (await twilioClient().send(renderSmsText(req.report), key)).providerId;
+    }
+  }
+
+  async function notifyChannel(route: ChannelRoute, req: NotifyRequest): Promise<ChannelResult> {
+    const { channel } = route;
+    const transport: ChannelTransport | null = route.kind === 'skip' ? null : route.kind;
+    const base = { channel, transport };
+    let claim;
+    try {
+      claim = await outbox.claim(req.missionId, req.date, channel);
+    } catch (err) {
+      // Without a claim we cannot promise "once": do not send.
+      return { ...base, status: 'failed', reason: clean(`outbox claim failed, not sent: ${errorText(err)}`) };
+    }
+    if (!claim.claimed) {
+      switch (claim.status) {
+        case 'sent':
+          return { ...base, status: 'already_sent', providerId: claim.providerId ?? null };
+        case 'skipped':
+          return { ...base, status: 'skipped', reason: claim.reason ?? null };
+        case 'pending':
+          return { ...base, status: 'in_progress', reason: 'another attempt is sending this notification' };
+        case 'failed':
+          return { ...base, status: 'failed', reason: claim.reason ?? 'failed on an earlier attempt' };
+      }
+    }
+    if (route.kind === 'skip') {
+      await outbox.markSkipped(req.missionId, req.date, channel, route.reason);
+      return { ...base, status: 'skipped', reason: route.reason };
+    }
+    let providerId: string;
+    try {
+      providerId = await send(route, req);
+    } catch (err) {
+      const reason = clean(errorText(err));
+      try {
+        await outbox.markFailed(req.missionId, req.date, channel, reason);
+      } catch (markErr) {
+        log({ event: 'notify.outbox_mark_failed', missionId: req.missionId, date: req.date, channel, error: clean(errorText(markErr)) });
+      }
+      return { ...base, status: 'failed', reason };
+    }
+    try {
+      await outbox.markSent(req.missionId, req.date, channel, providerId);
+    } catch (err) {
+      // The message went out; only the record is missing. Say so rather than report a failure.
+      return { ...base, status: 'sent', providerId, reason: clean(`sent, but the outbox could not record it: ${errorText(err)}`) };
+    }
+    return { ...base, status: 'sent', providerId };
+  }
+
+  return {
+    async notifyDay(req) {
+      if (req.quiet) {
+        const q = quietHoursDecision({ timezone: req.quiet.timezone, quietHours: req.quiet.quietHours, now: now() });
+        if (!q.sendNow) {
+          log({ event: 'notify.deferred', missionId: req.missionId, date: req.date, until: q.sendAt });
+          return {
+            missionId: req.missionId,
+            date: req.date,
+            summary: 'deferred',
+            deferredUntil: q.sendAt,
+            channels: [...new Set(req.channels)].map((channel) => ({
+              channel,
+              transport: null,
+              status: 'deferred',
+              reason: `quiet hours until ${q.sendAtLocal}`,
+            })),
+          };
+        }
+      }
+      const routes = routeChannels(req.channels, config);
+      const channels = await Promise.all(routes.map((route) => notifyChannel(route, req)));
+      for (const c of channels) {
+        log({ event: 'notify.channel', missionId: req.missionId, date: req.date, channel: c.channel, status: c.status, reason: c.reason ?? null });
+      }
+      return { missionId: req.missionId, date: req.date, summary: summarise(channels), deferredUntil: null, channels };
+    },
+    close() {
+      ownMailer?.close();
+      ownMailer = null;
+    },
+  };
+}
+
+function summarise(channels: ChannelResult[]): NotifySummary {
+  const ok = channels.filter((c) => c.status === 'sent' || c.status === 'already_sent').length;
+  const failed = channels.filter((c) => c.status === 'failed').length;
+  const inProgress = channels.filter((c) => c.status === 'in_progress').length;
+  if (ok && failed) return 'partial';
+  if (failed) return 'all_failed';
+  if (inProgress) return 'in_progress';
+  if (ok) return 'delivered';
+  return 'nothing_to_send';
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Replace every occurrence of a secret in `text`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) out = out.split(s).join('[redacted]');
+  return out;
+}

@@ -1,0 +1,152 @@
+/**
+ * Short text messages: the day's decision in at most 160 GSM-7 characters, sent through a
+ * carrier's e-mail-to-SMS gateway (over SMTP) or through Twilio (official SDK).
+ */
+import twilio from 'twilio';
+import RequestClient from 'twilio/lib/base/RequestClient';
+import type Response from 'twilio/lib/http/response';
+import type { Channel, IsoDate } from '../domain/types';
+import type { Mailer } from './mailer';
+import { stableMessageId } from './mailer';
+import type { TwilioSettings } from './notify-config';
+import type { DayReport } from './report-model';
+import { decisionLabel } from './report';
+
+/** One SMS segment in GSM-7; longer texts are split or, with other characters, cut to 70. */
+export const SMS_MAX_CHARS = 160;
+
+export interface SentSms {
+  providerId: string;
+}
+
+export interface SmsSender {
+  /** `key` identifies the notification (mission/day/channel) for providers that can use it. */
+  send(text: string, key: { scope: string; day: IsoDate; channel: Channel }): Promise<SentSms>;
+}
+
+const REPLACEMENTS: Record<string, string> = {
+  '–': '-',
+  '—': '-',
+  '‘': "'",
+  '’': "'",
+  '“': '"',
+  '”': '"',
+  '…': '...',
+  '›': '>',
+  '·': '-',
+  '→': '>',
+  '\u00a0': ' ',
+};
+
+/**
+ * Fold text into plain ASCII printable characters (a safe subset of GSM-7): accents dropped
+ * (é → e), typographic punctuation simplified, anything else removed. A single character
+ * outside GSM-7 would switch the whole SMS to UCS-2 and cut it to 70 characters.
+ */
+export function toSmsSafeText(text: string): string {
+  return text
+    .replace(/[–—‘’“”…›·→\u00a0]/g, (c) => REPLACEMENTS[c]!)
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e\n]/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
+}
+
+/** Cut `text` to `max` characters at a word boundary, ending with "..." when cut. */
+export function fitText(text: string, max = SMS_MAX_CHARS): string {
+  if (text.length <= max) return text;
+  const room = max - 3;
+  const cut = text.slice(0, room + 1);
+  const space = cut.lastIndexOf(' ');
+  const head = (space > room * 0.6 ? cut.slice(0, space) : cut.slice(0, room)).replace(/[\s,.;:|-]+$/, '');
+  return `${head.slice(0, room)}...`;
+}
+
+/** The day's SMS: date, stage, decision, workout, first class; ≤ 160 plain characters. */
+export function renderSmsText(r: DayReport): string {
+  const day = r.day;
+  const where = day.stage != null ? `Stage ${day.stage}` : day.type === 'rest' ? 'Rest day' : `Day ${day.index + 1}`;
+  const parts = [`${r.date.slice(5)} ${where}: ${decisionLabel(r.decision.decision)}`];
+  if (r.workout) parts.push(`${r.workout.title}, ${r.workout.durationMin} min, TSS ${Math.round(r.workout.targetTss)}`);
+  if (r.classes[0]) parts.push(`Class: ${r.classes[0].title}`);
+  if (r.decision.rationale[0]) parts.push(r.decision.rationale[0]);
+  return fitText(toSmsSafeText(`Lanterne ${parts.join('. ')}`));
+}
+
+/** SMS through the carrier's e-mail gateway: a text-only e-mail without subject. */
+export function createGatewaySender(mailer: Mailer, address: string, from: string | null): SmsSender {
+  return {
+    async send(text, key) {
+      const sent = await mailer.send({
+        to: [address],
+        subject: '',
+        text,
+        messageId: stableMessageId(key.scope, key.day, key.channel, from),
+      });
+      return { providerId: sent.messageId };
+    },
+  };
+}
+
+/** A Twilio API failure, with Twilio's HTTP status and error code. */
+export class TwilioSendError extends Error {
+  constructor(
+    message: string,
+    public readonly status: number | null,
+    public readonly code: number | null,
+  ) {
+    super(message);
+    this.name = 'TwilioSendError';
+  }
+}
+
+/**
+ * The SDK's own HTTP client, with every request sent to `baseUrl` instead of
+ * https://api.twilio.com (the SDK builds absolute URLs; a custom `httpClient` is its documented
+ * extension point, so the SDK's request building, auth and error handling stay in use).
+ */
+export class RedirectingRequestClient extends RequestClient {
+  private readonly base: URL;
+  constructor(baseUrl: string, opts?: RequestClient.RequestClientOptions) {
+    super(opts);
+    this.base = new URL(baseUrl);
+  }
+  override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
+    const original = new URL(opts.uri);
+    const prefix = this.base.pathname.replace(/\/$/, '');
+    const target = new URL(`${prefix}${original.pathname}${original.search}`, this.base.origin);
+    return super.request<TData>({ ...opts, uri: target.toString() });
+  }
+}
+
+export function createTwilioSender(settings: TwilioSettings, opts: { timeoutMs?: number } = {}): SmsSender {
+  const isDefault = new URL(settings.baseUrl).origin === 'https://api.twilio.com';
+  const client = twilio(settings.accountSid, settings.authToken, {
+    timeout: opts.timeoutMs ?? 20_000,
+    autoRetry: false,
+    ...(isDefault ? {} : { httpClient: new RedirectingRequestClient(settings.baseUrl, { timeout: opts.timeoutMs ?? 20_000 }) }),
+  });
+  return {
+    async send(text) {
+      try {
+        const message = await client.messages.create({ from: settings.from, to: settings.to, body: text });
+        if (message.status === 'failed' || message.status === 'undelivered') {
+          throw new TwilioSendError(
+            `Twilio message ${message.sid} ${message.status}${message.errorCode ? ` (error ${message.errorCode})` : ''}`,
+            null,
+            message.errorCode ?? null,
+          );
+        }
+        return { providerId: message.sid };
+      } catch (err) {
+        if (err instanceof TwilioSendError) throw err;
+        const e = err as { status?: number; code?: number; message?: string };
+        if (typeof e.status === 'number') {
+          throw new TwilioSendError(`Twilio ${e.status}${e.code ? ` error ${e.code}` : ''}: ${e.message ?? 'request failed'}`, e.status, e.code ?? null);
+        }
+        throw new TwilioSendError(`Twilio request failed: ${e.message ?? String(err)}`, null, null);
+      }
+    },
+  };
+}
