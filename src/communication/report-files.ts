@@ -62,8 +62,8 @@ export async function writeFileAtomic(file: string, content: string): Promise<Fi
   try {
     const current = await fs.readFile(file);
     if (current.equals(wanted)) return 'unchanged';
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  } catch {
+    // missing or unreadable: write it; a real problem surfaces on write or rename
   }
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
