@@ -92,11 +92,16 @@ function normalise(value: unknown, path: (string | number)[], locations: TomlLoc
   return value;
 }
 
-/** Reports and removes every secret-looking key, and reports secret-looking text, anywhere. */
-function removeSecrets(value: unknown, path: (string | number)[], problems: ProblemCollector): void {
+/**
+ * Reports and removes every secret-looking key, and reports secret-looking text, anywhere.
+ * A table left empty by the removal goes too (`[strava]` holding only a token is one mistake, not two).
+ * Returns true when `value` is a table that only held secrets.
+ */
+function removeSecrets(value: unknown, path: (string | number)[], problems: ProblemCollector): boolean {
   if (Array.isArray(value)) {
     value.forEach((item, i) => removeSecrets(item, [...path, i], problems));
   } else if (isTable(value)) {
+    let removed = false;
     for (const key of Object.keys(value)) {
       const here = [...path, key];
       if (isSecretKey(key)) {
@@ -104,10 +109,13 @@ function removeSecrets(value: unknown, path: (string | number)[], problems: Prob
         problems.markSecret(here);
         problems.add(here, 'secret', `secrets and account ids do not belong in mission files (value not shown); ${whereSecretBelongs(keyNames)}`);
         delete value[key];
-      } else {
-        removeSecrets(value[key], here, problems);
+        removed = true;
+      } else if (removeSecrets(value[key], here, problems)) {
+        delete value[key];
+        removed = true;
       }
     }
+    return removed && Object.keys(value).length === 0;
   } else if (typeof value === 'string' && looksLikeSecretValue(value)) {
     problems.markSecret(path);
     problems.add(
@@ -116,6 +124,7 @@ function removeSecrets(value: unknown, path: (string | number)[], problems: Prob
       'this text looks like an API key or access token (value not shown); remove it: keys belong in environment variables such as OPENAI_API_KEY, account tokens in `lanterne connect`',
     );
   }
+  return false;
 }
 
 // ------------------------------------------------------------------ reading
@@ -125,7 +134,7 @@ function section(tree: Table, key: string, problems: ProblemCollector, required:
   const value = tree[key];
   const accepted = `an [${key}] table with ${(KNOWN_KEYS as Record<string, readonly string[]>)[key].join(', ')}`;
   if (value === undefined) {
-    if (required) problems.add([key], 'missing', `is required; accepted: ${accepted}`, { accepted });
+    if (required && !problems.wasSuggested([key])) problems.add([key], 'missing', `is required; accepted: ${accepted}`, { accepted });
     return undefined;
   }
   if (!isTable(value)) {
@@ -177,7 +186,7 @@ function readMission(tree: Table, problems: ProblemCollector): MissionConfig | n
 
   const drafts = readDays(tree, problems);
   const startDate = resolveDates(drafts, startDateGiven, tree.start_date !== undefined, problems);
-  checkCalendar(drafts, startDateGiven, startDate, problems);
+  checkCalendar(drafts, startDateGiven, problems);
   checkDays(drafts, problems);
   const goals = readGoals(goalsTable, drafts, name, problems);
 
@@ -387,11 +396,16 @@ function dateFound(d: DraftDay): string {
 }
 
 /** One [[days]] per date, in date order, from start_date with no gaps. */
-function checkCalendar(drafts: DraftDay[], startDateGiven: string | undefined, startDate: IsoDate | undefined, problems: ProblemCollector): void {
+function checkCalendar(drafts: DraftDay[], startDateGiven: string | undefined, problems: ProblemCollector): void {
   const byDate = new Map<IsoDate, number>();
   let latest: { date: IsoDate; index: number } | null = null;
+  /** A day without a usable date since `latest`: it may be the missing one, so gaps are not reported. */
+  let unknownSinceLatest = false;
   drafts.forEach((d, i) => {
-    if (d.date === undefined || d.dateKey === null) return;
+    if (d.date === undefined || d.dateKey === null) {
+      unknownSinceLatest = true;
+      return;
+    }
     const path = [...d.path, d.dateKey];
     const found = dateFound(d);
     if (i === 0 && startDateGiven !== undefined && d.date !== startDateGiven) {
@@ -405,7 +419,7 @@ function checkCalendar(drafts: DraftDay[], startDateGiven: string | undefined, s
     } else if (latest !== null && d.date < latest.date) {
       const accepted = 'days in date order, one per date';
       problems.add(path, 'calendar', `${found} comes after days[${latest.index}] (${latest.date}) in the file but is earlier; accepted: ${accepted}`, { found, accepted });
-    } else if (latest !== null && d.date > addDays(latest.date, 1)) {
+    } else if (latest !== null && !unknownSinceLatest && d.date > addDays(latest.date, 1)) {
       const from = addDays(latest.date, 1);
       const to = addDays(d.date, -1);
       const missing = from === to ? from : `${from} to ${to}`;
@@ -413,9 +427,11 @@ function checkCalendar(drafts: DraftDay[], startDateGiven: string | undefined, s
       problems.add(path, 'calendar', `${found} leaves ${missing} without a day; accepted: ${accepted}`, { found, accepted });
     }
     if (!byDate.has(d.date)) byDate.set(d.date, i);
-    if (latest === null || d.date > latest.date) latest = { date: d.date, index: i };
+    if (latest === null || d.date > latest.date) {
+      latest = { date: d.date, index: i };
+      unknownSinceLatest = false;
+    }
   });
-  void startDate;
 }
 
 /** Stage numbers once each; rest days without stage or workout; training days with time. */

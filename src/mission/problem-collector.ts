@@ -27,6 +27,8 @@ export class ProblemCollector {
   private readonly list: MissionProblem[] = [];
   /** Paths that hold secrets: nothing else is reported there, so no message can echo them. */
   private readonly secretPaths = new Set<string>();
+  /** Known keys suggested for an unknown key: their absence is not reported a second time. */
+  private readonly suggested = new Set<string>();
 
   constructor(
     readonly file: string,
@@ -43,6 +45,11 @@ export class ProblemCollector {
       .map((p, order) => ({ p, order }))
       .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.order - b.order)
       .map(({ p }) => p);
+  }
+
+  /** True when an unknown key was taken for a typo of this path. */
+  wasSuggested(path: KeyPath): boolean {
+    return this.suggested.has(formatKeyPath(path));
   }
 
   markSecret(path: KeyPath): void {
@@ -94,7 +101,7 @@ export class ProblemCollector {
     const path = [...tablePath, key];
     const raw = table?.[key];
     if (raw === undefined) {
-      if (required && table !== undefined) this.add(path, 'missing', `is required; accepted: ${rule.accepted}`, { accepted: rule.accepted });
+      if (required && table !== undefined && !this.suggested.has(formatKeyPath(path))) this.add(path, 'missing', `is required; accepted: ${rule.accepted}`, { accepted: rule.accepted });
       return undefined;
     }
     return this.check(path, raw, rule);
@@ -158,6 +165,7 @@ export class ProblemCollector {
     for (const key of Object.keys(table)) {
       if (known.includes(key)) continue;
       const guess = closestMatch(key, known);
+      if (guess !== null && table[guess] === undefined) this.suggested.add(formatKeyPath([...tablePath, guess]));
       const accepted = `${known.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`;
       this.addFound([...tablePath, key], 'unknown_key', key, `is not a key of ${where}`, accepted, { found: JSON.stringify(key) });
     }

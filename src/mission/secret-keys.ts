@@ -30,9 +30,7 @@ export function whereSecretBelongs(pathKeys: readonly string[]): string {
   const key = normalise(pathKeys[pathKeys.length - 1] ?? '');
   const provider = providerOf(pathKeys);
   const connect = (p: Provider | null): string =>
-    p === 'oura' || p === 'strava'
-      ? `run \`lanterne connect ${p}\` (tokens are kept in Lanterne's encrypted token store)`
-      : 'run `lanterne connect oura` or `lanterne connect strava` (tokens are kept in Lanterne\'s encrypted token store)';
+    `${p === 'oura' || p === 'strava' ? `run \`lanterne connect ${p}\`` : 'run `lanterne connect oura` or `lanterne connect strava`'} instead (tokens are kept in Lanterne's encrypted token store)`;
 
   if (ACCOUNT_ID_KEYS.has(key)) {
     const p = provider === 'oura' ? 'oura' : 'strava';
@@ -47,7 +45,7 @@ export function whereSecretBelongs(pathKeys: readonly string[]): string {
     if (provider === 'strava') return 'set the environment variable STRAVA_CLIENT_SECRET instead';
     return 'set the environment variable OURA_CLIENT_SECRET or STRAVA_CLIENT_SECRET instead';
   }
-  if (key.includes('token')) return `${connect(provider)} instead`;
+  if (key.includes('token')) return connect(provider);
   return 'set it in an environment variable (see the README) instead';
 }
 

@@ -21,7 +21,9 @@ export async function missionValidate(file: string, opts: { json: boolean }): Pr
     if (!isMissionConfigError(err)) throw err;
     const output = opts.json ? JSON.stringify(err.problems, null, 2) : formatProblems(err.problems);
     const count = err.problems.length;
-    return { exitCode: 1, output: opts.json ? output : `${output}\n${count} problem${count === 1 ? '' : 's'} in ${file}` };
+    const fileMissing = err.problems.every((p) => p.code === 'file_not_found' || p.code === 'file_unreadable');
+    const footer = opts.json || fileMissing ? '' : `\n${count} problem${count === 1 ? '' : 's'} in ${file}`;
+    return { exitCode: 1, output: `${output}${footer}` };
   }
   return { exitCode: 0, output: opts.json ? JSON.stringify(config, null, 2) : summarise(file, config) };
 }
