@@ -1,0 +1,345 @@
+/**
+ * The Reasoning agent: from the morning's observation, the training load, recent reflections and
+ * the athlete's adaptive parameters, decide how ready the athlete is and what the day should be.
+ * Pure and deterministic; every sentence of the rationale cites the figures behind it.
+ */
+import type {
+  AthleteProfile,
+  Decision,
+  DecisionKind,
+  DayObservation,
+  LoadFigures,
+  MissionDay,
+  ReadinessState,
+  Reflection,
+} from '../domain/types';
+import {
+  type AthleteParameters,
+  type RecentDay,
+  DEFAULT_PARAMETERS,
+  addDays,
+  reflectionLookbackDays,
+} from './athlete-parameters';
+import { dayTargets } from './day-targets';
+
+/** 0 fine, 1 caution, 2 strained, 3 sick. */
+export type Severity = 0 | 1 | 2 | 3;
+
+export type SignalKey =
+  | 'temperature'
+  | 'hrv'
+  | 'resting_hr'
+  | 'readiness'
+  | 'sleep'
+  | 'tsb'
+  | 'acwr'
+  | 'reflection'
+  | 'ease';
+
+export interface Signal {
+  key: SignalKey;
+  severity: Severity;
+  /** 'load' signals (form, load spikes) call for less volume; 'body' signals for less intensity. */
+  kind: 'body' | 'load';
+  sentence: string;
+}
+
+export interface ReadinessAssessment {
+  state: ReadinessState;
+  signals: Signal[];
+  confidence: number;
+  /** Inputs that were not available, in words ("nightly HRV"). */
+  missing: string[];
+  /** HRV drop below the 7-day baseline (0.22 = 22 % below), null when unknown. */
+  hrvDropPct: number | null;
+}
+
+export interface ReasoningInput {
+  day: MissionDay;
+  observation: DayObservation;
+  load: LoadFigures;
+  /** Recent reflections (any order); only those before the day and inside the look-back count. */
+  reflections: Reflection[];
+  /** Recent days as decided, for the intended intensity of the rides reflected upon. */
+  recentDays?: RecentDay[];
+  athlete: Pick<AthleteProfile, 'restingHr'>;
+  params?: AthleteParameters;
+  /** Minutes available today; defaults to the mission day's training time. */
+  availableMin?: number;
+}
+
+/** Reflection scales assumed here: RPE 1–10 (Borg CR-10); legs, mood and sleep quality 1–5, 5 = best. */
+export const REFLECTION_SCALES = { rpe: 10, legs: 5, mood: 5, sleepQuality: 5 } as const;
+
+const fmtPct = (x: number): string => `${Math.round(Math.abs(x) * 100)}%`;
+const signed = (x: number, digits = 1): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
+const signedInt = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x))}`;
+
+/** RPE a ride of this intensity usually earns (IF 0.55 ≈ 2, 0.75 ≈ 4, 0.85 ≈ 6, 1.0 ≈ 8). */
+export function expectedRpe(intendedIf: number | null, decision: DecisionKind | null): number | null {
+  if (intendedIf !== null && intendedIf > 0) return Math.min(10, Math.max(1, Math.round((intendedIf - 0.45) * 14 + 1e-9)));
+  switch (decision) {
+    case 'rest':
+      return 1;
+    case 'recovery':
+      return 2;
+    case 'modify_intensity':
+      return 3;
+    case 'reduce_volume':
+      return 5;
+    case 'as_planned':
+      return 6;
+    default:
+      return null;
+  }
+}
+
+const CONTRIBUTOR_LABELS: Record<string, string> = {
+  activityBalance: 'activity balance',
+  bodyTemperature: 'body temperature',
+  hrvBalance: 'HRV balance',
+  previousDayActivity: 'previous-day activity',
+  previousNight: 'previous night',
+  recoveryIndex: 'recovery index',
+  restingHeartRate: 'resting heart rate',
+  sleepBalance: 'sleep balance',
+  sleepRegularity: 'sleep regularity',
+};
+
+export function assessReadiness(input: ReasoningInput): ReadinessAssessment {
+  const params = input.params ?? DEFAULT_PARAMETERS;
+  const { observation: obs, load } = input;
+  const signals: Signal[] = [];
+  const missing: string[] = [];
+  let confidence = 1;
+
+  // ---- HRV against the 7-day baseline
+  const hrv = obs.hrv?.averageHrvMs ?? null;
+  const baseline = load.hrv7dMean;
+  let hrvDropPct: number | null = null;
+  const tol = params.hrvDropTolerance;
+  if (hrv === null) {
+    missing.push('nightly HRV');
+    confidence -= 0.2;
+  } else if (baseline === null || baseline <= 0) {
+    missing.push('a 7-day HRV baseline');
+    confidence -= 0.1;
+    signals.push({ key: 'hrv', severity: 0, kind: 'body', sentence: `HRV ${Math.round(hrv)} ms, with no 7-day baseline yet to compare it to.` });
+  } else {
+    hrvDropPct = Math.round(((baseline - hrv) / baseline) * 1000) / 1000;
+    const base = `HRV ${Math.round(hrv)} ms`;
+    const ref = `your 7-day baseline of ${Math.round(baseline)} ms`;
+    if (hrvDropPct >= 2 * tol) {
+      signals.push({ key: 'hrv', severity: 2, kind: 'body', sentence: `${base} is ${fmtPct(hrvDropPct)} below ${ref}, more than twice your tolerance of ${fmtPct(tol)}.` });
+    } else if (hrvDropPct >= tol || (load.hrvNormalLow !== null && hrv < load.hrvNormalLow)) {
+      const low = load.hrvNormalLow !== null && hrv < load.hrvNormalLow ? ` and under your normal range (from ${Math.round(load.hrvNormalLow)} ms)` : '';
+      signals.push({ key: 'hrv', severity: 1, kind: 'body', sentence: `${base} is ${fmtPct(hrvDropPct)} below ${ref}${low}; your tolerance is ${fmtPct(tol)}.` });
+    } else {
+      const where = hrvDropPct > 0 ? `${fmtPct(hrvDropPct)} below` : `${fmtPct(hrvDropPct)} above`;
+      signals.push({ key: 'hrv', severity: 0, kind: 'body', sentence: `${base} is ${where} ${ref}, within your tolerance of ${fmtPct(tol)}.` });
+    }
+  }
+
+  // ---- Resting heart rate
+  let rhrDev = load.restingHrDeviation;
+  if (rhrDev === null && obs.hrv?.lowestHeartRate != null && input.athlete.restingHr !== null) {
+    rhrDev = obs.hrv.lowestHeartRate - input.athlete.restingHr;
+  }
+  if (rhrDev !== null) {
+    const dev = Math.round(rhrDev);
+    if (dev >= 8) signals.push({ key: 'resting_hr', severity: 2, kind: 'body', sentence: `Resting heart rate is ${dev} bpm above your normal (8 bpm or more means strain).` });
+    else if (dev >= 5) signals.push({ key: 'resting_hr', severity: 1, kind: 'body', sentence: `Resting heart rate is ${dev} bpm above your normal.` });
+  }
+
+  // ---- Temperature: the fever signal
+  const temp = obs.readiness?.temperatureDeviation ?? null;
+  if (temp === null) {
+    if (obs.readiness !== null) {
+      missing.push('body-temperature deviation');
+      confidence -= 0.1;
+    }
+  } else if (temp >= 1.0) {
+    signals.push({ key: 'temperature', severity: 3, kind: 'body', sentence: `Body temperature is ${signed(temp)} °C above your baseline: a fever signal.` });
+  } else if (temp >= 0.5) {
+    const hrvCrash = hrvDropPct !== null && hrvDropPct >= 2 * tol;
+    const rhrUp = rhrDev !== null && rhrDev >= 5;
+    if (hrvCrash || rhrUp) {
+      const withWhat = [hrvCrash ? `HRV ${fmtPct(hrvDropPct ?? 0)} down` : null, rhrUp ? `resting HR ${signedInt(rhrDev ?? 0)} bpm` : null].filter(Boolean).join(' and ');
+      signals.push({ key: 'temperature', severity: 3, kind: 'body', sentence: `Body temperature is ${signed(temp)} °C above your baseline together with ${withWhat}: likely illness.` });
+    } else {
+      signals.push({ key: 'temperature', severity: 1, kind: 'body', sentence: `Body temperature is ${signed(temp)} °C above your baseline; watch for illness.` });
+    }
+  }
+
+  // ---- Oura readiness score and its weakest contributors
+  const score = obs.readiness?.score ?? null;
+  if (score === null) {
+    missing.push('Oura readiness score');
+    confidence -= 0.2;
+    if (obs.readiness === null) {
+      missing.push('body-temperature deviation');
+      confidence -= 0.1;
+    }
+  } else {
+    const weak = Object.entries(obs.readiness?.contributors ?? {})
+      .filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] < 50)
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, 3)
+      .map(([k, v]) => `${CONTRIBUTOR_LABELS[k] ?? k} ${v}`);
+    const weakText = weak.length ? `; weakest contributors: ${weak.join(', ')}` : '';
+    if (score < 50) signals.push({ key: 'readiness', severity: 2, kind: 'body', sentence: `Readiness score ${score} is far below 70${weakText}.` });
+    else if (score < 65) signals.push({ key: 'readiness', severity: 1, kind: 'body', sentence: `Readiness score ${score} is below 70${weakText}.` });
+    else signals.push({ key: 'readiness', severity: 0, kind: 'body', sentence: `Readiness score ${score}${score >= 85 ? ' (well recovered)' : ''}${weakText}.` });
+  }
+
+  // ---- Sleep
+  if (obs.sleep === null || (obs.sleep.score === null && obs.sleep.totalSleepS === null)) {
+    missing.push('sleep');
+    confidence -= 0.1;
+  } else {
+    const s = obs.sleep.score;
+    const hours = obs.sleep.totalSleepS !== null ? obs.sleep.totalSleepS / 3600 : null;
+    const parts = [s !== null ? `sleep score ${s}` : null, hours !== null ? `${hours.toFixed(1)} h asleep` : null].filter(Boolean).join(' with ');
+    if ((s !== null && s < 60) || (hours !== null && hours < 6)) {
+      signals.push({ key: 'sleep', severity: 1, kind: 'body', sentence: `Short or poor sleep: ${parts}.` });
+    }
+  }
+
+  // ---- Training load: form (TSB) and acute:chronic spike
+  const floor = params.tsbFloor;
+  const tsb = Math.round(load.tsb);
+  if (load.tsb < floor - 10) {
+    signals.push({ key: 'tsb', severity: 2, kind: 'load', sentence: `Form (TSB) is ${signedInt(tsb)}, more than 10 below your floor of ${floor} (CTL ${Math.round(load.ctl)}, ATL ${Math.round(load.atl)}).` });
+  } else if (load.tsb < floor) {
+    signals.push({ key: 'tsb', severity: 1, kind: 'load', sentence: `Form (TSB) is ${signedInt(tsb)}, below your floor of ${floor} (CTL ${Math.round(load.ctl)}, ATL ${Math.round(load.atl)}).` });
+  } else {
+    signals.push({ key: 'tsb', severity: 0, kind: 'load', sentence: `Form (TSB) is ${signedInt(tsb)} (CTL ${Math.round(load.ctl)}, ATL ${Math.round(load.atl)}), above your floor of ${floor}.` });
+  }
+  if (load.acwrSpike) {
+    const ratio = load.acwr !== null ? `Acute:chronic load ratio ${load.acwr.toFixed(2)}` : 'The acute:chronic load ratio';
+    signals.push({ key: 'acwr', severity: 1, kind: 'load', sentence: `${ratio} is a load spike (1.5 or more); yesterday scored ${Math.round(load.yesterdayTss)} TSS.` });
+  }
+  if (load.yesterdayTssMethod === 'duration-estimate') {
+    missing.push("power or heart rate for yesterday's ride (TSS estimated from duration)");
+    confidence -= 0.05;
+  }
+
+  // ---- Reflections of the last days
+  const lookback = reflectionLookbackDays(params);
+  const since = addDays(input.day.date, -lookback);
+  const recent = input.reflections
+    .filter((r) => r.date >= since && r.date < input.day.date)
+    .sort((a, b) => a.date.localeCompare(b.date));
+  if (recent.length === 0) {
+    missing.push(`a reflection from the last ${lookback} day${lookback > 1 ? 's' : ''}`);
+    confidence -= 0.05;
+  }
+  const recentByDate = new Map((input.recentDays ?? []).map((d) => [d.date, d]));
+  let highRpe = 0;
+  for (const r of recent) {
+    const intended = recentByDate.get(r.date);
+    const expected = expectedRpe(intended?.intendedIf ?? null, intended?.decision ?? null);
+    const isHigh = r.rpe >= 8 && (expected === null || r.rpe - expected >= 2);
+    if (isHigh) highRpe += 1;
+    const flags: string[] = [];
+    let severity: Severity = 0;
+    if (isHigh) {
+      flags.push(`RPE ${r.rpe}/10${expected !== null ? ` where about ${expected} was expected` : ''}`);
+      severity = 1;
+    }
+    if (r.legs <= 2) {
+      flags.push(`legs ${r.legs}/5`);
+      severity = r.legs <= 1 ? 2 : (Math.max(severity, 1) as Severity);
+    }
+    if (r.mood <= 2) {
+      flags.push(`mood ${r.mood}/5`);
+      severity = Math.max(severity, 1) as Severity;
+    }
+    if (r.completed === 'no' && (intended?.decision ?? 'as_planned') !== 'rest') {
+      flags.push('ride not completed');
+      severity = Math.max(severity, 1) as Severity;
+    }
+    if (severity > 0) {
+      signals.push({ key: 'reflection', severity, kind: 'body', sentence: `Your reflection for ${r.date}: ${flags.join(', ')}.` });
+    }
+  }
+  if (highRpe >= 2) {
+    const rpes = recent.map((r) => r.rpe).join(', ');
+    signals.push({ key: 'reflection', severity: 2, kind: 'body', sentence: `${highRpe} of your last ${recent.length} rides felt much harder than intended (RPE ${rpes}).` });
+  }
+
+  // ---- State
+  const worst = signals.reduce<Severity>((m, s) => (s.severity > m ? s.severity : m), 0);
+  const cautions = signals.filter((s) => s.severity === 1).length;
+  let state: ReadinessState = worst === 3 ? 'sick' : worst === 2 ? 'strained' : worst === 1 ? 'caution' : 'ready';
+  if (state === 'caution' && cautions >= 3) {
+    state = 'strained';
+    signals.push({ key: 'readiness', severity: 2, kind: 'body', sentence: `${cautions} warning signs at once add up to strain.` });
+  }
+
+  return { state, signals, confidence: Math.max(0.2, Math.round(confidence * 100) / 100), missing, hrvDropPct };
+}
+
+export const DECISION_WORDS: Record<DecisionKind, string> = {
+  as_planned: 'train as planned',
+  modify_intensity: 'keep the time but lower the intensity',
+  reduce_volume: 'keep the intensity but shorten the session',
+  recovery: 'an easy recovery spin only',
+  rest: 'rest',
+};
+
+/** The decision the readiness state calls for, before the mission has its say. */
+export function proposeDecision(assessment: ReadinessAssessment): DecisionKind {
+  const { state, signals } = assessment;
+  if (state === 'sick') return 'rest';
+  if (state === 'strained') return signals.filter((s) => s.severity >= 2).length >= 2 ? 'rest' : 'recovery';
+  if (state === 'caution') {
+    const flagged = signals.filter((s) => s.severity === 1);
+    return flagged.every((s) => s.kind === 'load') ? 'reduce_volume' : 'modify_intensity';
+  }
+  return 'as_planned';
+}
+
+/**
+ * The Reasoning agent's decision for the day, without the mission's negotiation
+ * (negotiation.ts takes it from there).
+ */
+export interface ReasoningResult {
+  decision: Decision;
+  assessment: ReadinessAssessment;
+}
+
+export function reason(input: ReasoningInput): ReasoningResult {
+  const params = input.params ?? DEFAULT_PARAMETERS;
+  const assessment = assessReadiness(input);
+  let decision = proposeDecision(assessment);
+  const rationale = assessment.signals.map((s) => s.sentence);
+
+  if (params.easeUntil !== null && input.day.date <= params.easeUntil && decision === 'as_planned') {
+    decision = 'modify_intensity';
+    rationale.push(`The week was re-planned to ease off until ${params.easeUntil}${params.easeReason ? ` (${params.easeReason})` : ''}, so intensity stays low today.`);
+  }
+
+  const available = input.availableMin ?? input.day.training.durationMin;
+  const targets = dayTargets(decision, input.day, available, params.intensityScale);
+  rationale.push(`Readiness is ${assessment.state}: ${DECISION_WORDS[decision]}.`);
+  if (assessment.missing.length > 0) {
+    rationale.push(`Confidence ${assessment.confidence.toFixed(2)} because these are missing: ${assessment.missing.join(', ')}.`);
+  }
+
+  const degraded = input.observation.missing.map((m) => `${m.part} from ${m.source} missing: ${m.reason}`);
+  return {
+    decision: {
+      date: input.day.date,
+      state: assessment.state,
+      decision,
+      rationale,
+      confidence: assessment.confidence,
+      negotiation: null,
+      tssBand: targets.tssBand,
+      maxDurationMin: targets.maxDurationMin,
+      degraded,
+    },
+    assessment,
+  };
+}
