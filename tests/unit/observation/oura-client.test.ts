@@ -6,7 +6,7 @@ import {
   startFakeOuraServer,
 } from '../../support/fake-oura-server';
 import { OuraClient, ouraConfigFromEnv, ouraTokenProvider } from '../../../src/observation/oura-client';
-import { InMemoryTokenStore, RefreshingTokenProvider, StaticTokenProvider } from '../../../src/observation/oauth-tokens';
+import { InMemoryTokenStore, RefreshingTokenProvider, StaticTokenProvider, TokenProvider } from '../../../src/observation/oauth-tokens';
 import {
   ForbiddenError,
   MalformedResponseError,
@@ -42,7 +42,7 @@ const transport = () => ({
   backoffMs: 10,
 });
 
-function client(tokens = provider()): OuraClient {
+function client(tokens: TokenProvider = provider()): OuraClient {
   return new OuraClient({ baseUrl: server.url, tokens, transport: transport() });
 }
 
