@@ -1,0 +1,56 @@
+import { createTwilioSender, TwilioSendError } from '../../../src/communication/sms';
+import { startFakeTwilioServer, type FakeTwilioServer } from '../../support/fake-twilio-server';
+
+const accountSid = 'AC' + 'a1b2c3d4e5f60718'.repeat(2);
+const authToken = 'fake-auth-token-123';
+const key = { scope: 'tdf2025', day: '2025-07-09', channel: 'sms' as const };
+
+describe('Twilio sender (official SDK against a local fake Twilio)', () => {
+  let server: FakeTwilioServer;
+  beforeEach(async () => {
+    server = await startFakeTwilioServer({ accountSid, authToken });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const sender = (overrides: { authToken?: string } = {}) =>
+    createTwilioSender({ accountSid, authToken: overrides.authToken ?? authToken, from: '+15550001111', to: '+33612345678', baseUrl: server.baseUrl }, { timeoutMs: 5000 });
+
+  it('POSTs From, To and Body to the account’s Messages.json with basic auth, and returns the message SID', async () => {
+    const sent = await sender().send('Lanterne 07-09 Stage 5: Rest', key);
+    expect(sent.providerId).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(server.requests).toHaveLength(1);
+    const req = server.requests[0]!;
+    expect(req.method).toBe('POST');
+    expect(req.path).toBe(`/2010-04-01/Accounts/${accountSid}/Messages.json`);
+    expect(req.contentType).toBe('application/x-www-form-urlencoded');
+    expect(req.auth).toEqual({ user: accountSid, password: authToken });
+    expect(req.userAgent).toMatch(/^twilio-node\/5\./);
+    expect(req.form).toEqual({ From: '+15550001111', To: '+33612345678', Body: 'Lanterne 07-09 Stage 5: Rest' });
+  });
+
+  it('turns a Twilio error reply into a TwilioSendError with status and code', async () => {
+    server.failNext(1, { status: 400, code: 21211, message: "The 'To' number +33612345678 is not a valid phone number." });
+    const err = await sender().send('x', key).catch((e) => e);
+    expect(err).toBeInstanceOf(TwilioSendError);
+    expect(err).toMatchObject({ status: 400, code: 21211 });
+    expect(err.message).toBe("Twilio 400 error 21211: The 'To' number +33612345678 is not a valid phone number.");
+  });
+
+  it('reports a wrong auth token without including the token', async () => {
+    const err = await sender({ authToken: 'wrong-token-value' }).send('x', key).catch((e) => e);
+    expect(err).toMatchObject({ name: 'TwilioSendError', status: 401, code: 20003 });
+    expect(err.message).not.toContain('wrong-token-value');
+  });
+
+  it('reports an unreachable API as a request failure', async () => {
+    const url = server.baseUrl;
+    await server.close();
+    const s = createTwilioSender({ accountSid, authToken, from: '+15550001111', to: '+33612345678', baseUrl: url }, { timeoutMs: 2000 });
+    const err = await s.send('x', key).catch((e) => e);
+    expect(err).toMatchObject({ name: 'TwilioSendError', status: null });
+    expect(err.message).toMatch(/^Twilio request failed: .*ECONNREFUSED/);
+    server = await startFakeTwilioServer({ accountSid, authToken }); // for afterEach
+  });
+});
