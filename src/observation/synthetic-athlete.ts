@@ -363,7 +363,8 @@ export class SyntheticAthlete {
     const pattern = [1.9, 0, 1.3, 0.9, 1.5, 0.7, 2.6];
     const factor = pattern[weekday];
     if (factor === 0 || uniform(this.cfg.seed, date, 'skip') < 0.08) return [];
-    const scale = Math.max(20, this.cfg.initialCtl) / 1.41; // the pattern averages 1.41 × scale per day
+    // the pattern averages 8.9 / 7 = 1.27 × scale per day, 1.17 after the 8 % skipped days: CTL holds steady
+    const scale = Math.max(20, this.cfg.initialCtl) / 1.17;
     const tss = Math.round(factor * scale * (0.85 + 0.3 * uniform(this.cfg.seed, date, 'tss')));
     const names = ['Endurance ride', 'Tempo intervals', 'Sweet spot', 'Recovery spin', 'Long ride', 'Group ride'];
     const name = names[Math.floor(uniform(this.cfg.seed, date, 'name') * names.length)];
