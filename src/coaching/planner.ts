@@ -5,7 +5,7 @@
  * minimum: stage facts, the decision and a compact recent context — no names, e-mail addresses,
  * account ids or raw data streams.
  */
-import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { AthleteProfile, Decision, DecisionKind, IsoDate, MissionDay, PlannerOptions, Workout } from '../domain/types';
 import { planFromTemplate } from './workout-templates';
@@ -118,8 +118,12 @@ export function buildPlannerMessages(req: PlanRequest): ChatCompletionMessagePar
   ];
 }
 
-function describeError(err: unknown, timeoutMs: number): string {
-  if (err instanceof APIConnectionTimeoutError) return `model call timed out after ${timeoutMs} ms`;
+function describeError(err: unknown, timeoutMs: number, elapsedMs: number): string {
+  // Some runtimes (e.g. a sandboxed realm) hide the abort behind a generic connection error:
+  // a connection error after the whole timeout has passed is a timeout too.
+  if (err instanceof APIConnectionTimeoutError || (err instanceof APIConnectionError && elapsedMs >= timeoutMs)) {
+    return `model call timed out after ${timeoutMs} ms`;
+  }
   if (err instanceof APIError && err.status !== undefined) return `model API error ${err.status}: ${String(err.message).slice(0, 200)}`;
   if (err instanceof Error) return `model call failed: ${err.message.slice(0, 200)}`;
   return 'model call failed';
@@ -138,6 +142,7 @@ export async function planWorkout(req: PlanRequest, setup: PlannerSetup): Promis
 
   const { client, model, timeoutMs } = setup.llm;
   let completion: OpenAI.Chat.Completions.ChatCompletion;
+  const started = Date.now();
   try {
     completion = await client.chat.completions.create({
       model,
@@ -145,7 +150,7 @@ export async function planWorkout(req: PlanRequest, setup: PlannerSetup): Promis
       response_format: { type: 'json_schema', json_schema: PLANNED_WORKOUT_JSON_SCHEMA as unknown as OpenAI.ResponseFormatJSONSchema['json_schema'] },
     });
   } catch (err) {
-    return fallback(describeError(err, timeoutMs));
+    return fallback(describeError(err, timeoutMs, Date.now() - started));
   }
   const usage = completion.usage
     ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens, total: completion.usage.total_tokens }
