@@ -1,4 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '../../support/db';
+import type { TestDatabase } from '../../support/db';
+import { freshDatabase } from './test-database';
 import { migrate } from '../../../src/memory/migrations';
 import { MemoryStore } from '../../../src/memory/memory-store';
 import type { MissionScope } from '../../../src/memory/records';
@@ -12,7 +13,7 @@ const ben: MissionScope = { missionId: 'tdf-2025', athlete: 'ben' };
 const D = '2025-07-05';
 
 beforeAll(async () => {
-  db = await createTestDatabase('lanterne_iso');
+  db = await freshDatabase('lanterne_iso');
   await migrate(db.pool);
   store = new MemoryStore(db.pool);
   for (const [s, who, score, hrv] of [

@@ -1,4 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '../../support/db';
+import type { TestDatabase } from '../../support/db';
+import { freshDatabase } from './test-database';
 import { migrate } from '../../../src/memory/migrations';
 import { MemoryStore } from '../../../src/memory/memory-store';
 import type { MissionScope } from '../../../src/memory/records';
@@ -10,7 +11,7 @@ const scope: MissionScope = { missionId: 'tdf-2025', athlete: 'ana' };
 const D = '2025-07-05';
 
 beforeAll(async () => {
-  db = await createTestDatabase('lanterne_mem');
+  db = await freshDatabase('lanterne_mem');
   await migrate(db.pool);
   store = new MemoryStore(db.pool);
   await store.upsertMission(scope, { name: 'Tour de France 2025', configHash: 'h1' });

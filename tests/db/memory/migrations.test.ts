@@ -1,11 +1,12 @@
 import { Pool } from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../support/db';
+import type { TestDatabase } from '../../support/db';
+import { freshDatabase } from './test-database';
 import { MIGRATIONS, migrate } from '../../../src/memory/migrations';
 
 describe('migrate', () => {
   let db: TestDatabase;
   beforeEach(async () => {
-    db = await createTestDatabase('lanterne_mig');
+    db = await freshDatabase('lanterne_mig');
   });
   afterEach(async () => {
     await db.drop();
@@ -55,6 +56,7 @@ describe('migrate', () => {
       // exactly one caller did the work, the others found it done
       expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
     } finally {
+      other.on('error', () => undefined); // see test-database.ts: end() races the database drop
       await other.end();
     }
   });

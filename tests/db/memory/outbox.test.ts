@@ -1,4 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '../../support/db';
+import type { TestDatabase } from '../../support/db';
+import { freshDatabase } from './test-database';
 import { migrate } from '../../../src/memory/migrations';
 import { MemoryStore } from '../../../src/memory/memory-store';
 import type { MissionScope } from '../../../src/memory/records';
@@ -11,7 +12,7 @@ let day = 0;
 const nextDay = () => `2025-08-${String(++day).padStart(2, '0')}`;
 
 beforeAll(async () => {
-  db = await createTestDatabase('lanterne_outbox');
+  db = await freshDatabase('lanterne_outbox');
   await migrate(db.pool);
   store = new MemoryStore(db.pool);
   await store.upsertMission(scope, { name: 'Outbox', configHash: 'h' });
