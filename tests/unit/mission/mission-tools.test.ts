@@ -140,6 +140,39 @@ describe('parseMission', () => {
   });
 });
 
+describe('secrets anywhere in the file', () => {
+  test('a token inside a day and a secret in an inline table are refused without echoing them', () => {
+    const text = SMALL.replace('type = "rest"', 'type = "rest"\npeloton_token = "abc123secret"').replace(
+      'key_stages = [2]',
+      'key_stages = [2]\nstrava = { client_secret = "s3cr3t-value", refresh_token = "r3fr3sh" }',
+    );
+    const lines = problemsOf(text);
+    expect(lines).toEqual([
+      'x.toml:17: goals.strava.client_secret: secrets and account ids do not belong in mission files (value not shown); set the environment variable STRAVA_CLIENT_SECRET instead',
+      "x.toml:17: goals.strava.refresh_token: secrets and account ids do not belong in mission files (value not shown); run `lanterne connect strava` instead (tokens are kept in Lanterne's encrypted token store)",
+      'x.toml:27: days[1].peloton_token: secrets and account ids do not belong in mission files (value not shown); set the environment variable PELOTON_BEARER_TOKEN instead',
+    ]);
+    for (const secret of ['abc123secret', 's3cr3t-value', 'r3fr3sh']) expect(lines.join('\n')).not.toContain(secret);
+  });
+});
+
+describe('valid edge cases', () => {
+  test('a stage day skipped with mode = "rest" gets 0 minutes; channels may be empty; quiet hours may cross midnight', () => {
+    const text = SMALL.replace('type = "mountain"\nduration_min = 100', 'type = "mountain"\nmode = "rest"').replace(
+      '[goals]',
+      '[notifications]\nchannels = []\nquiet_hours = { start = "23:30", end = "05:00" }\n\n[goals]',
+    );
+    const m = parseMission(text, 'x.toml');
+    expect(m.days[2].training).toEqual({ mode: 'rest', durationMin: 0, focus: 'rest and recovery' });
+    expect(m.notifications).toEqual({ channels: [], quietHours: { start: '23:30', end: '05:00' } });
+  });
+
+  test('a directory is not a mission file: one line', async () => {
+    const error = await loadMissionFile('missions').catch((e: unknown) => e);
+    expect((error as MissionConfigError).message).toBe('cannot read mission file missions: it is a directory');
+  });
+});
+
 describe('shiftMission', () => {
   test('moves every day by the same offset and leaves the original untouched', () => {
     const m = parseMission(SMALL, 'x.toml');
