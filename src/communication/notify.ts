@@ -135,10 +135,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           return { ...base, status: 'already_sent', providerId: claim.providerId ?? null };
         case 'skipped':
           return { ...base, status: 'skipped', reason: claim.reason ?? null };
-        case 'pending':
-          return { ...base, status: 'in_progress', reason: 'another attempt is sending this notification' };
         case 'failed':
           return { ...base, status: 'failed', reason: claim.reason ?? 'failed on an earlier attempt' };
+        default:
+          return { ...base, status: 'in_progress', reason: 'another attempt is sending this notification' };
       }
     }
     if (route.kind === 'skip') {

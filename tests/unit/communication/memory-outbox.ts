@@ -29,10 +29,10 @@ export class MemoryOutbox implements Outbox {
     const lease = this.opts.leaseMs ?? 5 * 60_000;
     const k = this.key(scope, day, channel);
     const r = this.records.get(k);
-    const stale = r?.status === 'pending' && now - r.claimedAt >= lease;
-    if (!r || r.status === 'failed' || stale) {
-      this.records.set(k, { status: 'pending', claimedAt: now, providerId: null, reason: null, claims: (r?.claims ?? 0) + 1 });
-      return { claimed: true, status: 'pending' };
+    const stale = r?.status === 'sending' && now - r.claimedAt >= lease;
+    if (!r || r.status === 'pending' || r.status === 'failed' || stale) {
+      this.records.set(k, { status: 'sending', claimedAt: now, providerId: null, reason: null, claims: (r?.claims ?? 0) + 1 });
+      return { claimed: true, status: 'sending' };
     }
     return { claimed: false, status: r.status, providerId: r.providerId, reason: r.reason };
   }
@@ -40,7 +40,7 @@ export class MemoryOutbox implements Outbox {
   private mark(scope: string, day: IsoDate, channel: Channel, patch: Partial<OutboxRecord>): void {
     const k = this.key(scope, day, channel);
     const r = this.records.get(k);
-    if (!r || r.status !== 'pending') throw new Error(`no pending claim for ${k}`);
+    if (!r || r.status !== 'sending') throw new Error(`no claim in progress for ${k}`);
     this.records.set(k, { ...r, ...patch });
   }
 
