@@ -17,7 +17,8 @@ export type ObservationErrorType =
   | 'MalformedResponse'
   | 'UnexpectedResponse'
   | 'RequestRejected'
-  | 'ObservationConfig';
+  | 'ObservationConfig'
+  | 'ConnectFailed';
 
 export abstract class ObservationError extends Error {
   abstract readonly type: ObservationErrorType;
@@ -127,6 +128,15 @@ export class ObservationConfigError extends ObservationError {
   readonly retryable = false;
   constructor(provider: ObservationProvider, message: string) {
     super(provider, message);
+  }
+}
+
+/** The browser consent flow did not complete (refused, state mismatch, no answer in time). */
+export class ConnectFailedError extends ObservationError {
+  readonly type = 'ConnectFailed' as const;
+  readonly retryable = false;
+  constructor(provider: ObservationProvider, detail: string) {
+    super(provider, `connecting ${label(provider)} failed: ${detail}`);
   }
 }
 
