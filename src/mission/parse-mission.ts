@@ -138,7 +138,14 @@ function section(tree: Table, key: string, problems: ProblemCollector, required:
     return undefined;
   }
   if (!isTable(value)) {
-    problems.addFound([key], 'wrong_type', value, `is ${Array.isArray(value) ? 'a list of tables ([[' + key + ']])' : 'not a table'}`, accepted);
+    if (Array.isArray(value) && value.every(isTable)) {
+      problems.add([key], 'wrong_type', `[[${key}]] is a list of tables; accepted: a single table [${key}] (one pair of brackets)`, {
+        found: `[[${key}]]`,
+        accepted: `a single table [${key}]`,
+      });
+    } else {
+      problems.addFound([key], 'wrong_type', value, 'is not a table', accepted);
+    }
     return undefined;
   }
   problems.unknownKeys(value, [key], (KNOWN_KEYS as Record<string, readonly string[]>)[key], `[${key}]`);
@@ -163,8 +170,6 @@ interface DraftDay {
   durationMin: number | undefined;
   focus: string | undefined;
   notes: string | undefined;
-  /** Every key of the day passed its own rule. */
-  valid: boolean;
 }
 
 function readMission(tree: Table, problems: ProblemCollector): MissionConfig | null {
@@ -330,7 +335,14 @@ function readDays(tree: Table, problems: ProblemCollector): DraftDay[] {
     return [];
   }
   if (!Array.isArray(raw) || raw.some((d) => !isTable(d))) {
-    problems.addFound(['days'], 'wrong_type', raw, isTable(raw) ? 'is a single table [days]' : 'is not a list of tables', accepted);
+    if (isTable(raw)) {
+      problems.add(['days'], 'wrong_type', `[days] is a single table; accepted: ${accepted}, written with two pairs of brackets`, {
+        found: '[days]',
+        accepted,
+      });
+    } else {
+      problems.addFound(['days'], 'wrong_type', raw, 'is not a list of tables', accepted);
+    }
     return [];
   }
   if (raw.length === 0) {
@@ -339,7 +351,6 @@ function readDays(tree: Table, problems: ProblemCollector): DraftDay[] {
   }
   return (raw as Table[]).map((table, i) => {
     const at: KeyPath = ['days', i];
-    const before = problems.count;
     problems.unknownKeys(table, at, KNOWN_KEYS.days, '[[days]]');
     const val = <T>(key: string, rule: Parameters<ProblemCollector['value']>[3], required = false): T | undefined =>
       problems.value(table, at, key, rule, required) as T | undefined;
@@ -360,7 +371,6 @@ function readDays(tree: Table, problems: ProblemCollector): DraftDay[] {
       durationMin: val<number>('duration_min', rules.durationMin),
       focus: val<string>('focus', rules.focus),
       notes: val<string>('notes', rules.notes),
-      valid: true,
     };
     if (table.date !== undefined && table.day !== undefined) {
       const accepted = 'either date = YYYY-MM-DD or day = <days after start_date>, not both';
@@ -372,7 +382,6 @@ function readDays(tree: Table, problems: ProblemCollector): DraftDay[] {
       const accepted = 'date = YYYY-MM-DD or day = <days after start_date>';
       problems.add(at, 'missing', `has neither date nor day; accepted: ${accepted}`, { accepted });
     }
-    draft.valid = problems.count === before;
     return draft;
   });
 }

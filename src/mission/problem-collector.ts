@@ -88,7 +88,7 @@ export class ProblemCollector {
   /** The value as written in the file (shortened), or as JSON when it is not written as such. */
   render(path: KeyPath, value: unknown): string {
     const raw = this.locations.rawOf(path);
-    let shown = raw !== null && raw !== '' ? raw.replace(/\s+/g, ' ') : isTable(value) ? 'a table' : JSON.stringify(value) ?? String(value);
+    let shown = raw !== null && raw !== '' ? raw.replace(/\s*\n\s*/g, ' ') : isTable(value) ? 'a table' : JSON.stringify(value) ?? String(value);
     if (shown.length > MAX_FOUND) shown = `${shown.slice(0, MAX_FOUND - 1)}…`;
     return shown;
   }

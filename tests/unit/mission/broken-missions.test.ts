@@ -9,6 +9,9 @@ import { loadMissionFile, missionValidate, MissionConfigError, formatProblems, P
 const DIR = 'tests/fixtures/missions/broken';
 
 const EXPECTED: [file: string, lines: string[]][] = [
+  ['athlete-list-of-tables.toml', [
+    '@:7: athlete: [[athlete]] is a list of tables; accepted: a single table [athlete] (one pair of brackets)',
+  ]],
   ['bad-channel.toml', [
     '@:29: notifications.channels[1]: "e-mail" is not a channel; accepted: email, sms, twilio (did you mean "email"?)',
     '@:29: notifications.channels[2]: "email" is listed twice; accepted: each channel once',
@@ -42,6 +45,9 @@ const EXPECTED: [file: string, lines: string[]][] = [
   ]],
   ['date-with-time.toml', [
     '@:25: days[2].date: 2025-07-07T09:00:00 is a date-time; accepted: a calendar date YYYY-MM-DD, e.g. 2025-07-05',
+  ]],
+  ['days-single-table.toml', [
+    '@:14: days: [days] is a single table; accepted: one or more [[days]] tables, written with two pairs of brackets',
   ]],
   ['duplicate-stage.toml', [
     '@:24: days[2].stage: 1 is already days[0]; accepted: each stage number once',
