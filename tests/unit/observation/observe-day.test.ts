@@ -1,5 +1,6 @@
 import type { AthleteProfile } from '../../../src/domain/types';
 import { observeDay } from '../../../src/observation/observe-day';
+import { createObservationSources } from '../../../src/observation/observation-sources';
 import { OuraClient } from '../../../src/observation/oura-client';
 import { StravaClient, stravaTokenProvider } from '../../../src/observation/strava-client';
 import { InMemoryTokenStore, RefreshingTokenProvider } from '../../../src/observation/oauth-tokens';
@@ -196,5 +197,21 @@ describe('observeDay with the real clients', () => {
   it('rejects a malformed date or history length', async () => {
     await expect(observeDay({}, athlete, '10/07/2025', 3)).rejects.toThrow(/YYYY-MM-DD/);
     await expect(observeDay({}, athlete, D, -1)).rejects.toThrow(/historyDays/);
+  });
+
+  it('is wired from the environment by createObservationSources, and a provider left out is reported missing', async () => {
+    oura.data.daily_readiness.push(readinessItem(D, { score: 77 }));
+    const built = createObservationSources({
+      athlete: 'ana',
+      store,
+      strava: false,
+      env: { OURA_BASE_URL: oura.url, OURA_TOKEN_URL: oura.tokenUrl, OURA_CLIENT_ID: oura.clientId, OURA_CLIENT_SECRET: oura.clientSecret },
+      transport,
+    });
+    expect(built.strava).toBeUndefined();
+    const { observation, errors } = await observeDay(built, athlete, D, 1);
+    expect(errors).toEqual([]);
+    expect(observation.readiness?.score).toBe(77);
+    expect(observation.missing).toContainEqual({ part: 'rides', source: 'strava', reason: 'no Strava source is configured' });
   });
 });
