@@ -18,7 +18,7 @@ import { closestMatch } from './closest-match';
 import type { KeyPath } from './key-path';
 import { missionConfigSchema } from './mission-config-schema';
 import { MissionConfigError } from './mission-errors';
-import { KNOWN_KEYS, rules } from './mission-rules';
+import { KNOWN_KEYS, rules, type ValueRule } from './mission-rules';
 import { isTable, ProblemCollector, type Table } from './problem-collector';
 import { isSecretKey, looksLikeSecretValue, whereSecretBelongs } from './secret-keys';
 import { locateKeys, type TomlLocations } from './toml-locations';
@@ -130,9 +130,10 @@ function removeSecrets(value: unknown, path: (string | number)[], problems: Prob
 // ------------------------------------------------------------------ reading
 
 /** A table of the document: the table when it is one, undefined (with a problem) otherwise. */
-function section(tree: Table, key: string, problems: ProblemCollector, required: boolean): Table | undefined {
+function section(tree: Table, key: 'athlete' | 'goals' | 'notifications' | 'planner', problems: ProblemCollector, required: boolean): Table | undefined {
   const value = tree[key];
-  const accepted = `an [${key}] table with ${(KNOWN_KEYS as Record<string, readonly string[]>)[key].join(', ')}`;
+  const known: readonly string[] = KNOWN_KEYS[key];
+  const accepted = `an [${key}] table with ${known.join(', ')}`;
   if (value === undefined) {
     if (required && !problems.wasSuggested([key])) problems.add([key], 'missing', `is required; accepted: ${accepted}`, { accepted });
     return undefined;
@@ -148,7 +149,7 @@ function section(tree: Table, key: string, problems: ProblemCollector, required:
     }
     return undefined;
   }
-  problems.unknownKeys(value, [key], (KNOWN_KEYS as Record<string, readonly string[]>)[key], `[${key}]`);
+  problems.unknownKeys(value, [key], known, `[${key}]`);
   return value;
 }
 
@@ -174,14 +175,11 @@ interface DraftDay {
 
 function readMission(tree: Table, problems: ProblemCollector): MissionConfig | null {
   problems.unknownKeys(tree, [], KNOWN_KEYS.top, 'the top level');
-  const v = <T>(key: string, rule: Parameters<ProblemCollector['value']>[3], required = false): T | undefined =>
-    problems.value(tree, [], key, rule, required) as T | undefined;
-
-  const id = v<string>('id', rules.id, true);
-  const name = v<string>('name', rules.name, true);
+  const id = problems.value(tree, [], 'id', rules.id, true);
+  const name = problems.value(tree, [], 'name', rules.name, true);
   const timezone = readTimezone(tree, problems);
-  const runTime = v<string>('run_time', rules.clockTime) ?? (tree.run_time === undefined ? DEFAULT_RUN_TIME : undefined);
-  const startDateGiven = v<string>('start_date', rules.isoDate);
+  const runTime = problems.value(tree, [], 'run_time', rules.clockTime) ?? (tree.run_time === undefined ? DEFAULT_RUN_TIME : undefined);
+  const startDateGiven = problems.value(tree, [], 'start_date', rules.isoDate);
 
   const athleteTable = section(tree, 'athlete', problems, true);
   const athlete = readAthlete(athleteTable, problems);
@@ -357,20 +355,20 @@ function readDays(tree: Table, problems: ProblemCollector): DraftDay[] {
     const draft: DraftDay = {
       path: at,
       dateKey: table.date !== undefined ? 'date' : table.day !== undefined ? 'day' : null,
-      date: val<string>('date', rules.isoDate),
-      offset: val<number>('day', rules.dayOffset),
-      stage: val<number>('stage', rules.stage),
-      name: val<string>('name', rules.dayName),
-      start: val<string>('start', rules.place),
-      finish: val<string>('finish', rules.place),
-      distanceKm: val<number>('distance_km', rules.distanceKm),
-      elevationM: val<number>('elevation_m', rules.elevationM),
-      type: val<StageType>('type', rules.stageType, true),
-      importance: val<Importance>('importance', rules.importance),
-      mode: val<TrainingMode>('mode', rules.mode),
-      durationMin: val<number>('duration_min', rules.durationMin),
-      focus: val<string>('focus', rules.focus),
-      notes: val<string>('notes', rules.notes),
+      date: val('date', rules.isoDate),
+      offset: val('day', rules.dayOffset),
+      stage: val('stage', rules.stage),
+      name: val('name', rules.dayName),
+      start: val('start', rules.place),
+      finish: val('finish', rules.place),
+      distanceKm: val('distance_km', rules.distanceKm),
+      elevationM: val('elevation_m', rules.elevationM),
+      type: val('type', rules.stageType, true),
+      importance: val('importance', rules.importance),
+      mode: val('mode', rules.mode),
+      durationMin: val('duration_min', rules.durationMin),
+      focus: val('focus', rules.focus),
+      notes: val('notes', rules.notes),
     };
     if (table.date !== undefined && table.day !== undefined) {
       const accepted = 'either date = YYYY-MM-DD or day = <days after start_date>, not both';
