@@ -92,7 +92,10 @@ function toMailError(err: unknown): MailError {
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
   const detail = e.response ?? e.message ?? String(err);
   const message = code ? `SMTP ${code}: ${detail}` : `SMTP ${e.code ? `${e.code}: ` : ''}${detail}`;
-  return new MailError(message, code, code == null || (code >= 400 && code < 500));
+  // 4xx replies and network trouble may pass later; 5xx, bad logins and untrusted certificates will not.
+  const permanent = e.code === 'EAUTH' || /certificate/i.test(e.message ?? '');
+  const transient = code == null ? !permanent : code >= 400 && code < 500;
+  return new MailError(message, code, transient);
 }
 
 /**

@@ -54,6 +54,11 @@ export interface NotifyResult {
   summary: NotifySummary;
   channels: ChannelResult[];
   deferredUntil: string | null;
+  /**
+   * true when a failed channel may succeed if notifyDay is called again (an activity can throw
+   * a retryable error on it: channels already sent are not sent again).
+   */
+  retryable: boolean;
 }
 
 export interface NotifierDeps {
@@ -127,7 +132,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       claim = await outbox.claim(req.missionId, req.date, channel);
     } catch (err) {
       // Without a claim we cannot promise "once": do not send.
-      return { ...base, status: 'failed', reason: clean(`outbox claim failed, not sent: ${errorText(err)}`) };
+      return { ...base, status: 'failed', reason: clean(`outbox claim failed, not sent: ${errorText(err)}`), retryable: true };
     }
     if (!claim.claimed) {
       switch (claim.status) {
@@ -155,7 +160,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       } catch (markErr) {
         log({ event: 'notify.outbox_mark_failed', missionId: req.missionId, date: req.date, channel, error: clean(errorText(markErr)) });
       }
-      return { ...base, status: 'failed', reason };
+      return { ...base, status: 'failed', reason, retryable: isTransient(err) };
     }
     try {
       await outbox.markSent(req.missionId, req.date, channel, providerId);
@@ -177,6 +182,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
             date: req.date,
             summary: 'deferred',
             deferredUntil: q.sendAt,
+            retryable: false,
             channels: [...new Set(req.channels)].map((channel) => ({
               channel,
               transport: null,
@@ -191,7 +197,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       for (const c of channels) {
         log({ event: 'notify.channel', missionId: req.missionId, date: req.date, channel: c.channel, status: c.status, reason: c.reason ?? null });
       }
-      return { missionId: req.missionId, date: req.date, summary: summarise(channels), deferredUntil: null, channels };
+      const summary = summarise(channels);
+      const retryable = summary === 'in_progress' || channels.some((c) => c.status === 'failed' && c.retryable === true);
+      return { missionId: req.missionId, date: req.date, summary, deferredUntil: null, channels, retryable };
     },
     close() {
       ownMailer?.close();
@@ -209,6 +217,11 @@ function summarise(channels: ChannelResult[]): NotifySummary {
   if (inProgress) return 'in_progress';
   if (ok) return 'delivered';
   return 'nothing_to_send';
+}
+
+function isTransient(err: unknown): boolean {
+  const t = (err as { transient?: unknown } | null)?.transient;
+  return typeof t === 'boolean' ? t : true;
 }
 
 function errorText(err: unknown): string {

@@ -45,6 +45,8 @@ export interface NotificationOutcome {
   /** Provider's id of the message (SMTP Message-ID, Twilio SID), when sent. */
   providerId?: string | null;
   reason?: string | null;
+  /** When failed: whether trying again later may succeed (network, 4xx SMTP, Twilio 429/5xx). */
+  retryable?: boolean;
 }
 
 export interface DayReport {

@@ -99,6 +99,10 @@ export class TwilioSendError extends Error {
     super(message);
     this.name = 'TwilioSendError';
   }
+  /** Network trouble, rate limits and server errors may pass later; other 4xx replies will not. */
+  get transient(): boolean {
+    return this.status == null ? this.code == null : this.status === 429 || this.status >= 500;
+  }
 }
 
 /**

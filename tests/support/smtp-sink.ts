@@ -13,6 +13,8 @@ export interface MimePart {
 }
 
 export interface ReceivedMail {
+  /** Whether the message came over TLS. */
+  tls: boolean;
   envelopeFrom: string;
   envelopeTo: string[];
   /** The user that logged in, when the sink requires a login. */
@@ -39,6 +41,8 @@ export interface SmtpSink {
 }
 
 export interface SmtpSinkOptions {
+  /** Implicit TLS from the first byte, like port 465 (smtp-server's built-in self-signed certificate). */
+  secure?: boolean;
   /** Require AUTH with these credentials; a wrong login gets 535 (whose text is `authFailureText`). */
   auth?: { user: string; pass: string; authFailureText?: string };
 }
@@ -49,6 +53,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   let rejectedCount = 0;
 
   const options: SMTPServerOptions = {
+    secure: opts.secure ?? false,
     disabledCommands: opts.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     authOptional: !opts.auth,
     allowInsecureAuth: true,
@@ -78,6 +83,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
         const parsed = parseMessage(raw);
         const from = session.envelope.mailFrom;
         messages.push({
+          tls: session.secure,
           envelopeFrom: from ? from.address : '',
           envelopeTo: session.envelope.rcptTo.map((r) => r.address),
           authUser: typeof session.user === 'string' ? session.user : null,
@@ -180,7 +186,7 @@ function leafParts(raw: string): MimePart[] {
   return [{ contentType: type, headers, body: decodeBody(body, headers['content-transfer-encoding']) }];
 }
 
-function parseMessage(raw: string): Omit<ReceivedMail, 'envelopeFrom' | 'envelopeTo' | 'authUser' | 'raw'> {
+function parseMessage(raw: string): Omit<ReceivedMail, 'tls' | 'envelopeFrom' | 'envelopeTo' | 'authUser' | 'raw'> {
   const { head } = splitHeaderBody(raw);
   const headers = parseHeaders(head);
   const parts = leafParts(raw);

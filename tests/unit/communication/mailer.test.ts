@@ -69,6 +69,38 @@ describe('SMTP mailer (real SMTP server on loopback)', () => {
   });
 });
 
+describe('SMTP mailer over implicit TLS (the Gmail port-465 setup)', () => {
+  it('connects with TLS from the first byte, logs in and delivers', async () => {
+    const sink = await startSmtpSink({ secure: true, auth: { user: 'coach@gmail.com', pass: 'abcd efgh ijkl mnop' } });
+    try {
+      const mailer = createSmtpMailer(
+        { host: sink.host, port: sink.port, secure: true, user: 'coach@gmail.com', password: 'abcd efgh ijkl mnop', from: 'coach@gmail.com' },
+        { timeoutMs: 5000, tls: { rejectUnauthorized: false } }, // the sink's certificate is self-signed
+      );
+      await mailer.send({ to: ['lea@example.com'], subject: 'Hello', text: 'text', html: '<p>html</p>', messageId: '<x@gmail.com>' });
+      mailer.close();
+      expect(sink.messages).toHaveLength(1);
+      expect(sink.messages[0]).toMatchObject({ tls: true, authUser: 'coach@gmail.com', text: expect.stringContaining('text') });
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('refuses a server whose certificate cannot be verified unless told otherwise', async () => {
+    const sink = await startSmtpSink({ secure: true });
+    try {
+      const mailer = createSmtpMailer({ host: sink.host, port: sink.port, secure: true, user: null, password: null, from: 'a@b.co' }, { timeoutMs: 5000 });
+      const err = await mailer.send({ to: ['lea@example.com'], subject: 's', text: 't', messageId: '<a@b>' }).catch((e) => e);
+      mailer.close();
+      expect(err).toMatchObject({ name: 'MailError', transient: false });
+      expect(err.message).toMatch(/certificate/i);
+      expect(sink.messages).toHaveLength(0);
+    } finally {
+      await sink.close();
+    }
+  });
+});
+
 describe('stableMessageId', () => {
   it('depends only on mission, day and channel, and uses the sender domain', () => {
     const a = stableMessageId('tdf2025', '2025-07-09', 'email', 'Coach <coach@example.com>');

@@ -111,7 +111,8 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
     const n = notifier(env());
     const failed = await n.notifyDay(request({ channels: ['email'] }));
     expect(failed.summary).toBe('all_failed');
-    expect(failed.channels[0]).toMatchObject({ channel: 'email', status: 'failed', reason: expect.stringMatching(/^SMTP 451: .*Mailbox busy/) });
+    expect(failed.channels[0]).toMatchObject({ channel: 'email', status: 'failed', retryable: true, reason: expect.stringMatching(/^SMTP 451: .*Mailbox busy/) });
+    expect(failed.retryable).toBe(true);
     expect(outbox.get('tdf2025', '2025-07-09', 'email')).toMatchObject({ status: 'failed' });
     expect(sink.messages).toHaveLength(0);
 
@@ -119,6 +120,7 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
     const afterwards = await n.notifyDay(request({ channels: ['email'] }));
     n.close();
     expect(retried.channels[0]!.status).toBe('sent');
+    expect(retried.retryable).toBe(false);
     expect(afterwards.channels[0]!.status).toBe('already_sent');
     expect(sink.rejected()).toBe(1);
     expect(sink.messages).toHaveLength(1);
@@ -130,6 +132,7 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
     const n = notifier(env());
     const during = await n.notifyDay(request({ channels: ['email'] }));
     expect(during.channels[0]!.status).toBe('in_progress');
+    expect(during.retryable).toBe(true);
     expect(sink.messages).toHaveLength(0);
 
     clock += 10 * 60_000; // the lease expires
@@ -152,8 +155,10 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
       channel: 'sms',
       transport: 'twilio',
       status: 'failed',
+      retryable: false,
       reason: "Twilio 400 error 21211: The 'To' number is not a valid phone number.",
     });
+    expect(result.retryable).toBe(false);
     expect(sink.messages.map((m) => m.envelopeTo[0])).toEqual(['lea@example.com']);
     expect(twilio.requests).toHaveLength(1);
   });
@@ -179,6 +184,8 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
     expect(result.summary).toBe('all_failed');
     expect(result.channels.map((c) => c.status)).toEqual(['failed', 'failed']);
     expect(result.channels[0]!.reason).toMatch(/^SMTP 550/);
+    expect(result.channels.map((c) => c.retryable)).toEqual([false, false]);
+    expect(result.retryable).toBe(false); // 5xx: trying again will not help
   });
 
   it('channels that are not configured are skipped with the reason, not errors', async () => {

@@ -34,8 +34,15 @@ describe('Twilio sender (official SDK against a local fake Twilio)', () => {
     server.failNext(1, { status: 400, code: 21211, message: "The 'To' number +33612345678 is not a valid phone number." });
     const err = await sender().send('x', key).catch((e) => e);
     expect(err).toBeInstanceOf(TwilioSendError);
-    expect(err).toMatchObject({ status: 400, code: 21211 });
+    expect(err).toMatchObject({ status: 400, code: 21211, transient: false });
     expect(err.message).toBe("Twilio 400 error 21211: The 'To' number +33612345678 is not a valid phone number.");
+  });
+
+  it('treats rate limits and server errors as transient', async () => {
+    server.failNext(2, { status: 429, code: 20429, message: 'Too Many Requests' });
+    expect(await sender().send('x', key).catch((e) => e)).toMatchObject({ status: 429, transient: true });
+    server.failNext(1, { status: 503, code: 20503, message: 'Service Unavailable' });
+    expect(await sender().send('x', key).catch((e) => e)).toMatchObject({ status: 503, transient: true });
   });
 
   it('reports a wrong auth token without including the token', async () => {
@@ -49,7 +56,7 @@ describe('Twilio sender (official SDK against a local fake Twilio)', () => {
     await server.close();
     const s = createTwilioSender({ accountSid, authToken, from: '+15550001111', to: '+33612345678', baseUrl: url }, { timeoutMs: 2000 });
     const err = await s.send('x', key).catch((e) => e);
-    expect(err).toMatchObject({ name: 'TwilioSendError', status: null });
+    expect(err).toMatchObject({ name: 'TwilioSendError', status: null, transient: true });
     expect(err.message).toMatch(/^Twilio request failed: .*ECONNREFUSED/);
     server = await startFakeTwilioServer({ accountSid, authToken }); // for afterEach
   });
