@@ -120,7 +120,11 @@ export function adaptFromReflections(
     const because = `Your legs were sore on ${sore.length} of your last ${lastThree.length} reflections (legs ${sore.map((r) => `${r.legs}/5`).join(', ')})`;
     p = adjust(p, changes, 'recoverySpeed', -0.1, because, 'your recovery speed');
     p = adjust(p, changes, 'tsbFloor', 3, because, 'the lowest form (TSB) tolerated');
-  } else if (lastThree.length === 3 && lastThree.every((r) => r.legs >= 4 && r.completed === 'yes') && lastThree.some(isFresh)) {
+  } else if (
+    lastThree.length === 3 &&
+    lastThree.every((r) => r.legs >= 4 && r.completed === 'yes' && !rated.some((x) => x.r === r && x.gap > 1)) &&
+    lastThree.some(isFresh)
+  ) {
     p = adjust(p, changes, 'recoverySpeed', 0.05, `Your legs felt fresh on your last 3 reflections (legs ${lastThree.map((r) => `${r.legs}/5`).join(', ')})`, 'your recovery speed');
   }
 
@@ -132,12 +136,13 @@ export function adaptFromReflections(
     const drop = byDate.get(x.r.date)?.hrvDropPct ?? null;
     if (drop === null) continue;
     if (drop >= tol && x.gap <= 0 && x.r.legs >= 4 && x.r.completed === 'yes') good.push(`${x.r.date} (HRV ${Math.round(drop * 100)}% down, RPE ${x.r.rpe})`);
-    if (drop < tol && (x.gap >= 2 || x.r.completed === 'no' || x.r.legs <= 2)) bad.push(`${x.r.date} (HRV ${Math.round(drop * 100)}% down, RPE ${x.r.rpe})`);
+    // A tolerated dip (between half the tolerance and the tolerance) before a bad ride: HRV warned, we did not listen.
+    if (drop >= tol / 2 && drop < tol && (x.gap >= 2 || x.r.completed === 'no' || x.r.legs <= 2)) bad.push(`${x.r.date} (HRV ${Math.round(drop * 100)}% down, RPE ${x.r.rpe})`);
   }
   if (good.length >= 2 && fresh.length > 0) {
     p = adjust(p, changes, 'hrvDropTolerance', 0.02, `You rode well despite an HRV dip on ${good.join(' and ')}`, 'the HRV drop you tolerate');
   } else if (bad.length >= 2 && fresh.length > 0) {
-    p = adjust(p, changes, 'hrvDropTolerance', -0.02, `Rides went badly although HRV was within tolerance on ${bad.join(' and ')}`, 'the HRV drop you tolerate');
+    p = adjust(p, changes, 'hrvDropTolerance', -0.02, `Rides went badly after HRV dips you were allowed to ride through on ${bad.join(' and ')}`, 'the HRV drop you tolerate');
   }
 
   return { parameters: { ...p, adaptedThrough: fresh[fresh.length - 1].date }, changes };
