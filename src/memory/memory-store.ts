@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import type {
   Channel,
   ClassSuggestion,
@@ -53,6 +53,21 @@ const REFLECTION_COLUMNS = 'rpe, legs, mood, sleep_quality, completed, note';
  * athlete and the mission id, so no call can read or write another athlete's rows. Writes are
  * idempotent upserts keyed by (athlete, mission, day[, step]): repeating one leaves one row, updated.
  * Call `migrate(pool)` once before use. Day-keyed writes need the mission stored first (upsertMission).
+ *
+ * Outbox use in a notify activity (one row per mission/day/channel):
+ * ```ts
+ * const claim = await memory.claimNotification(scope, day, 'email');
+ * if (!claim.claimed) return claim.status;              // sent, skipped, or another sender owns it
+ * try {
+ *   const id = await mailer.send(message);
+ *   await memory.markNotificationSent(scope, day, 'email', { providerMessageId: id });
+ * } catch (err) {
+ *   await memory.markNotificationFailed(scope, day, 'email', String(err)); // claimable by the retry
+ *   throw err;
+ * }
+ * ```
+ * The pool is the caller's: give it a `pool.on('error', ...)` handler, since an idle client whose
+ * connection the server closes emits an error on the pool.
  */
 export class MemoryStore {
   private readonly staleAfterMs: number;
@@ -493,28 +508,30 @@ export class MemoryStore {
       if (!rec) days.set(d, (rec = emptyDay(d)));
       return rec;
     };
-    const select = async (table: string, columns: string, order = 'day') =>
-      (
-        await this.pool.query(
-          `SELECT ${columns}, ${DAY} FROM ${table}
-           WHERE athlete = $1 AND mission_id = $2 AND day BETWEEN $3 AND $4 ORDER BY ${order}`,
-          [scope.athlete, scope.missionId, from, to],
-        )
-      ).rows;
-
+    // One read-only snapshot: a day being written meanwhile is seen either before or after, never half.
     const [runs, observations, loads, decisions, plans, classes, reflections, overrides, notifications, reports] =
-      await Promise.all([
-        select('day_runs', DAY_RUN_COLUMNS),
-        select('observations', 'observation'),
-        select('load_metrics', 'figures'),
-        select('decisions', 'payload, config_hash'),
-        select('plans', 'workout'),
-        select('class_suggestions', 'suggestions'),
-        select('reflections', REFLECTION_COLUMNS),
-        select('overrides', 'request_id, kind, payload, recorded_at', 'day, seq'),
-        select('notifications', NOTIFICATION_COLUMNS, 'day, channel'),
-        select('reports', 'paths, formats, recorded_at'),
-      ]);
+      await this.snapshot(async (client) => {
+        const select = async (table: string, columns: string, order = 'day') =>
+          (
+            await client.query(
+              `SELECT ${columns}, ${DAY} FROM ${table}
+               WHERE athlete = $1 AND mission_id = $2 AND day BETWEEN $3 AND $4 ORDER BY ${order}`,
+              [scope.athlete, scope.missionId, from, to],
+            )
+          ).rows;
+        return [
+          await select('day_runs', DAY_RUN_COLUMNS),
+          await select('observations', 'observation'),
+          await select('load_metrics', 'figures'),
+          await select('decisions', 'payload, config_hash'),
+          await select('plans', 'workout'),
+          await select('class_suggestions', 'suggestions'),
+          await select('reflections', REFLECTION_COLUMNS),
+          await select('overrides', 'request_id, kind, payload, recorded_at', 'day, seq'),
+          await select('notifications', NOTIFICATION_COLUMNS, 'day, channel'),
+          await select('reports', 'paths, formats, recorded_at'),
+        ];
+      });
     for (const r of runs) at(r.day).run = toDayRun(r);
     for (const r of observations) at(r.day).observation = r.observation;
     for (const r of loads) at(r.day).load = r.figures;
@@ -542,14 +559,41 @@ export class MemoryStore {
     return compactRecentDays(date, n, records);
   }
 
+  /**
+   * Delete every mission of the athlete and everything recorded for them (the athlete asked to be
+   * forgotten, or deauthorised the app). Tokens live in the token store: remove them there.
+   */
+  async forgetAthlete(athlete: string): Promise<{ missions: number }> {
+    if (typeof athlete !== 'string' || athlete === '') {
+      throw new Error(`forgetAthlete: athlete must be a non-empty handle, got ${JSON.stringify(athlete)}`);
+    }
+    const { rowCount } = await this.pool.query(`DELETE FROM missions WHERE athlete = $1`, [athlete]);
+    return { missions: rowCount ?? 0 };
+  }
+
   // ------------------------------------------------------------------ internals
+
+  private async snapshot<T>(read: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await read(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
 
   private now(): string | null {
     return this.clock ? this.clock().toISOString() : null;
   }
 
   /** Run a scoped write; `$1`/`$2` are the athlete and mission id, `params` follow from `$3`. */
-  private async write(scope: MissionScope, sql: string, params: unknown[]): Promise<any[]> {
+  private async write(scope: MissionScope, sql: string, params: unknown[]): Promise<QueryResultRow[]> {
     checkScope(scope);
     try {
       return (await this.pool.query(sql, [scope.athlete, scope.missionId, ...params])).rows;
@@ -607,7 +651,7 @@ function isoOrNull(value: Date | null): string | null {
   return value === null ? null : value.toISOString();
 }
 
-type Row = Record<string, any>;
+type Row = QueryResultRow;
 
 function toMission(r: Row): MissionRecord {
   return {

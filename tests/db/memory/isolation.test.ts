@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestDatabase } from '../../support/db';
 import { freshDatabase } from './test-database';
 import { migrate } from '../../../src/memory/migrations';
@@ -100,4 +102,33 @@ test('an athlete cannot write into a mission id that only another athlete has', 
     /mission "ben-only" of athlete "ana" is not stored/,
   );
   expect((await store.getDay({ missionId: 'ben-only', athlete: 'ana' }, D)).reflection).toBeNull();
+});
+
+test("forgetAthlete deletes everything of one athlete and nothing of the other's", async () => {
+  const count = async (athlete: string) =>
+    Number(
+      (
+        await db.pool.query(
+          `SELECT (SELECT count(*) FROM observations WHERE athlete = $1) + (SELECT count(*) FROM plans WHERE athlete = $1)
+                + (SELECT count(*) FROM notifications WHERE athlete = $1) + (SELECT count(*) FROM config_versions WHERE athlete = $1) AS n`,
+          [athlete],
+        )
+      ).rows[0].n,
+    );
+  const anaBefore = await count('ana');
+  expect(await count('ben')).toBeGreaterThan(0);
+  expect(await store.forgetAthlete('ben')).toEqual({ missions: 2 });
+  expect(await count('ben')).toBe(0);
+  expect(await store.listMissions('ben')).toEqual([]);
+  expect(await count('ana')).toBe(anaBefore);
+  expect((await store.getDay(ana, D)).plan?.title).toBe('Ana plan');
+});
+
+test('every SQL statement of the store that touches a mission table names the athlete', () => {
+  const source = readFileSync(join(__dirname, '../../../src/memory/memory-store.ts'), 'utf8');
+  const statements = [...source.matchAll(/`([^`]*\b(?:SELECT|INSERT|UPDATE|DELETE)\b[^`]*)`/g)].map((m) => m[1]);
+  expect(statements.length).toBeGreaterThan(20);
+  // listMissions() without an athlete is the one deliberate cross-athlete read (mission names only)
+  const unscoped = statements.filter((sql) => !/\bathlete\b/.test(sql) && !/FROM missions ORDER BY athlete, id/.test(sql));
+  expect(unscoped).toEqual([]);
 });
