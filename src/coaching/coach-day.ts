@@ -96,7 +96,7 @@ export async function coachDay(input: CoachDayInput, deps: CoachDayDeps): Promis
   }));
   const weeklyRemainingMin = Math.max(0, Math.floor(mission.goals.weeklyHoursCap * 60 - input.weekMinutesSoFar));
   const workout = await planWorkout(
-    { day, decision, athlete: mission.athlete, weeklyRemainingMin, recent, language: mission.planner.language },
+    { day, decision, athlete: mission.athlete, weeklyRemainingMin, recent, language: mission.planner.language, redact: [mission.athlete.handle] },
     deps.planner,
   );
   const classes = scoreClasses(deps.classes, {

@@ -29,6 +29,21 @@ export interface PlanRequest {
   recent: RecentContextDay[];
   /** Language of titles, cues and notes (mission planner option). */
   language: string;
+  /** Words that must never reach the model (the athlete's handle); scrubbed from free text. */
+  redact?: string[];
+}
+
+/**
+ * Free text written by a mission author (the day's focus) goes to the model only after e-mail
+ * addresses, long digit runs (account ids) and the given words are removed, and capped in length.
+ */
+export function scrubFreeText(text: string, redact: string[] = []): string {
+  let out = text.replace(/[^\s@]+@[^\s@]+/g, '[redacted]').replace(/\d{6,}/g, '[redacted]');
+  for (const word of redact) {
+    if (word.trim().length === 0) continue;
+    out = out.replace(new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[redacted]');
+  }
+  return out.slice(0, 120);
 }
 
 /** The model side of the planner: a client and a model name. The API key stays inside the client. */
@@ -86,7 +101,7 @@ export function promptContext(req: PlanRequest): Record<string, unknown> {
       elevationM: day.elevationM,
       importance: day.importance,
       mode: day.training.mode,
-      focus: day.training.focus,
+      focus: scrubFreeText(day.training.focus, req.redact),
     },
     decision: {
       kind: decision.decision,

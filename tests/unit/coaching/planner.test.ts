@@ -14,6 +14,7 @@ const MOUNTAIN: MissionDay = {
   // Free text a mission author could write: none of it may reach the model.
   name: "marie-velo's big day (marie@example.com)",
   notes: 'Tell marie@example.com how it went; Strava athlete 123456789',
+  training: { mode: 'indoor', durationMin: 90, focus: 'Climbing like Marie-Velo, report to marie@example.com, athlete 123456789' },
 };
 
 const DECISION: Decision = {
@@ -88,7 +89,7 @@ describe('planner through the openai SDK', () => {
 
   it('sends the minimum: no handle, e-mail address, account id or free-text names', async () => {
     answer({ content: JSON.stringify(GOOD) });
-    await planWorkout(request(), plannerFromEnv(PLANNER, env()));
+    await planWorkout(request({ redact: [ATHLETE.handle] }), plannerFromEnv(PLANNER, env()));
     const raw = server.requests[0].raw;
     const context = JSON.parse((server.requests[0].body as { messages: { content: string }[] }).messages[1].content);
     expect(context.stage).toEqual(expect.objectContaining({ number: 10, type: 'mountain' }));
@@ -98,6 +99,16 @@ describe('planner through the openai SDK', () => {
     expect(raw).not.toContain('@');
     expect(raw).not.toContain('123456789');
     expect(raw).not.toContain(String(ATHLETE.ftpW));
+    expect(context.stage.focus).toBe('Climbing like [redacted], report to [redacted] athlete [redacted]');
+  });
+
+  it('a server that cannot be reached → fallback, reported as a connection failure', async () => {
+    const closed = await startFakeOpenAiServer();
+    const url = closed.baseUrl;
+    await closed.close();
+    const workout = await planWorkout(request(), plannerFromEnv(PLANNER, { ...env(), OPENAI_BASE_URL: url }));
+    expect(workout.source).toBe('fallback');
+    expect(workout.fallbackReason).toBe('model call failed: Connection error.');
   });
 
   it('defaults the model to the mission planner option', async () => {

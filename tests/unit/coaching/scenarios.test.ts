@@ -187,6 +187,7 @@ describe('coaching scenarios', () => {
       expect(decision.decision).toBe('recovery');
       expect(decision.rationale.join(' ')).toContain('Form (TSB) is −35, more than 10 below your floor of -20');
       expect(server.requests).toHaveLength(1);
+      expect(server.requests[0].raw).not.toContain(ATHLETE.handle);
       expect(workout.source).toBe('fallback');
       expect(workout.fallbackReason).toContain('intervals.1: 115% FTP is above the 75% allowed on a recovery day');
       expect(workout.tokenUsage).toEqual({ prompt: 412, completion: 236, total: 648 });
