@@ -1,0 +1,21 @@
+/** Communication: the daily report (Markdown, HTML, JSON, block summary) and notifications. */
+export * from './report-model';
+export { renderDayReport, renderMarkdown, renderHtml, renderJson, renderPlainText, reportSubject, decisionLabel, stageLabel, DAY_REPORT_SCHEMA } from './report';
+export { readinessHrvChart, trainingLoadChart, lineChartSvg } from './svg-charts';
+export { renderBlockSummary, summariseBlock, BLOCK_SUMMARY_SCHEMA } from './block-summary';
+export type { BlockDay, BlockSummary, BlockSummaryInput } from './block-summary';
+export { writeReportFiles, reportPaths, writeFileAtomic } from './report-files';
+export type { ReportFiles, FileWriteResult } from './report-files';
+export { quietHoursDecision } from './quiet-hours';
+export type { QuietHours, QuietHoursDecision } from './quiet-hours';
+export { loadNotifyConfig, routeChannels, describeNotifyConfig, NotifyConfigError } from './notify-config';
+export type { NotifyConfig, SmtpSettings, TwilioSettings, ChannelRoute } from './notify-config';
+export type { Outbox, ClaimResult, OutboxStatus } from './outbox';
+export { outboxFromStore } from './outbox-store-adapter';
+export type { NotificationStoreLike } from './outbox-store-adapter';
+export { createNotifier } from './notify';
+export type { Notifier, NotifierDeps, NotifyRequest, NotifyResult, NotifySummary, ChannelResult, ChannelTransport } from './notify';
+export { createSmtpMailer, stableMessageId, MailError } from './mailer';
+export type { Mailer, MailMessage } from './mailer';
+export { renderSmsText, createTwilioSender, createGatewaySender, TwilioSendError, SMS_MAX_CHARS } from './sms';
+export type { SmsSender } from './sms';
