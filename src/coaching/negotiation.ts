@@ -59,7 +59,7 @@ export function missionProposal(input: NegotiationInput, availableMin: number): 
   const key = isKeyDay(day, goals);
   if (key) {
     if (proposed === 'as_planned') return { proposal: 'as_planned', reason: `${dayLabel(day)} is a key stage` };
-    return { proposal: 'reduce_volume', reason: `${dayLabel(day)} is a key stage: keep its character and intensity with less volume` };
+    return { proposal: 'reduce_volume', reason: `${dayLabel(day)} is a key stage worth keeping, with its intensity and less volume` };
   }
   const nextKey = input.days.find((d) => d.date > day.date && isKeyDay(d, goals));
   if (nextKey && goals.taperDays > 0 && daysBetween(day.date, nextKey.date) <= goals.taperDays && proposed === 'as_planned') {
@@ -104,7 +104,7 @@ export function negotiate(input: NegotiationInput): Decision {
         reasoningProposed: reasoning.decision,
         missionProposed: mission.proposal,
         prevailed: 'mission',
-        why: `The mission prevails because ${mission.reason}: ${DECISION_WORDS[mission.proposal]} instead of ${DECISION_WORDS[reasoning.decision]}.`,
+        why: `The mission prevails: ${mission.reason}, so ${DECISION_WORDS[mission.proposal]} (readiness alone proposed: ${DECISION_WORDS[reasoning.decision]}).`,
       };
     }
     rationale.push(negotiation.why);

@@ -209,11 +209,11 @@ export function assessReadiness(input: ReasoningInput): ReadinessAssessment {
   const floor = params.tsbFloor;
   const tsb = Math.round(load.tsb);
   if (load.tsb < floor - 10) {
-    signals.push({ key: 'tsb', severity: 2, kind: 'load', sentence: `Form (TSB) is ${signedInt(tsb)}, more than 10 below your floor of ${floor} (CTL ${Math.round(load.ctl)}, ATL ${Math.round(load.atl)}).` });
+    signals.push({ key: 'tsb', severity: 2, kind: 'load', sentence: `Form (TSB) is ${signedInt(tsb)}, more than 10 below your floor of ${signedInt(floor)} (CTL ${Math.round(load.ctl)}, ATL ${Math.round(load.atl)}).` });
   } else if (load.tsb < floor) {
-    signals.push({ key: 'tsb', severity: 1, kind: 'load', sentence: `Form (TSB) is ${signedInt(tsb)}, below your floor of ${floor} (CTL ${Math.round(load.ctl)}, ATL ${Math.round(load.atl)}).` });
+    signals.push({ key: 'tsb', severity: 1, kind: 'load', sentence: `Form (TSB) is ${signedInt(tsb)}, below your floor of ${signedInt(floor)} (CTL ${Math.round(load.ctl)}, ATL ${Math.round(load.atl)}).` });
   } else {
-    signals.push({ key: 'tsb', severity: 0, kind: 'load', sentence: `Form (TSB) is ${signedInt(tsb)} (CTL ${Math.round(load.ctl)}, ATL ${Math.round(load.atl)}), above your floor of ${floor}.` });
+    signals.push({ key: 'tsb', severity: 0, kind: 'load', sentence: `Form (TSB) is ${signedInt(tsb)} (CTL ${Math.round(load.ctl)}, ATL ${Math.round(load.atl)}), above your floor of ${signedInt(floor)}.` });
   }
   if (load.acwrSpike) {
     const ratio = load.acwr !== null ? `Acute:chronic load ratio ${load.acwr.toFixed(2)}` : 'The acute:chronic load ratio';

@@ -51,7 +51,7 @@ const STAGE_SETS: Record<Exclude<StageType, 'rest'>, MainSet> = {
   mountain: {
     title: 'Mountain stage: long climbs',
     repeat: {
-      on: { min: 12, pct: 0.92, cadence: 75, cue: 'Long climb just under threshold, low cadence, steady breathing' },
+      on: { min: 12, pct: 0.92, cadence: 75, cue: 'Long climb around threshold, low cadence, steady breathing' },
       off: { min: 6, pct: 0.6, cadence: 90, cue: 'Descent: spin easy and eat' },
       max: 4,
     },

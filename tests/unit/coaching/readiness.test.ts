@@ -44,7 +44,7 @@ describe('reason', () => {
       input: input({ observation: observation(DATE, { hrv: 36 }), load: load(DATE, { tsb: -36 }) }),
       state: 'strained',
       decision: 'rest',
-      cites: ['HRV 36 ms is 27% below your 7-day baseline of 49 ms, more than twice your tolerance of 10%', 'Form (TSB) is −36, more than 10 below your floor of -20'],
+      cites: ['HRV 36 ms is 27% below your 7-day baseline of 49 ms, more than twice your tolerance of 10%', 'Form (TSB) is −36, more than 10 below your floor of −20'],
     },
     {
       name: 'three warning signs add up to strain',
@@ -58,7 +58,7 @@ describe('reason', () => {
       input: input({ load: load(DATE, { tsb: -24 }) }),
       state: 'caution',
       decision: 'reduce_volume',
-      cites: ['Form (TSB) is −24, below your floor of -20'],
+      cites: ['Form (TSB) is −24, below your floor of −20'],
     },
     {
       name: 'low readiness with weak contributors → less intensity',

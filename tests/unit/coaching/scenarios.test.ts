@@ -68,7 +68,7 @@ describe('coaching scenarios', () => {
       }),
       decision: 'modify_intensity',
       state: 'caution',
-      cites: ['Form (TSB) is −24, below your floor of -20', 'Your reflection for 2025-07-13: RPE 9/10 where about 4 was expected', 'missing: nightly HRV, Oura readiness score, body-temperature deviation, sleep'],
+      cites: ['Form (TSB) is −24, below your floor of −20', 'Your reflection for 2025-07-13: RPE 9/10 where about 4 was expected', 'missing: nightly HRV, Oura readiness score, body-temperature deviation, sleep'],
       prevailed: null,
     },
   ];
@@ -185,7 +185,7 @@ describe('coaching scenarios', () => {
       const planner = plannerFromEnv(PLANNER, { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: server.baseUrl, OPENAI_MAX_RETRIES: '0' });
       const { decision, workout } = await coachDay(input('2025-07-14', { load: load('2025-07-14', { tsb: -35 }) }), { planner, classes });
       expect(decision.decision).toBe('recovery');
-      expect(decision.rationale.join(' ')).toContain('Form (TSB) is −35, more than 10 below your floor of -20');
+      expect(decision.rationale.join(' ')).toContain('Form (TSB) is −35, more than 10 below your floor of −20');
       expect(server.requests).toHaveLength(1);
       expect(server.requests[0].raw).not.toContain(ATHLETE.handle);
       expect(workout.source).toBe('fallback');
