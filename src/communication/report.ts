@@ -44,11 +44,11 @@ export function reportSubject(r: DayReport): string {
 
 export function intervalTarget(iv: WorkoutInterval): string {
   const parts: string[] = [];
-  if (iv.targetPctFtp != null) parts.push(`${Math.round(iv.targetPctFtp * 100)} % FTP`);
-  if (iv.hrZone != null) parts.push(`HR zone ${iv.hrZone}`);
-  if (iv.targetWatts != null) parts.push(`${Math.round(iv.targetWatts)} W`);
-  if (iv.targetHr) parts.push(`${iv.targetHr.low}–${iv.targetHr.high} bpm`);
-  if (iv.cadenceRpm != null) parts.push(`${iv.cadenceRpm} rpm`);
+  if (iv.targetPctFtp != null) parts.push(`${num(iv.targetPctFtp * 100)} % FTP`);
+  if (iv.hrZone != null) parts.push(`HR zone ${num(iv.hrZone)}`);
+  if (iv.targetWatts != null) parts.push(`${num(iv.targetWatts)} W`);
+  if (iv.targetHr) parts.push(`${num(iv.targetHr.low)}–${num(iv.targetHr.high)} bpm`);
+  if (iv.cadenceRpm != null) parts.push(`${num(iv.cadenceRpm)} rpm`);
   return parts.join(', ') || 'free';
 }
 
@@ -80,12 +80,12 @@ export function renderMarkdown(r: DayReport): string {
   const d = r.decision;
   L.push(`# ${md(r.mission.name)} — ${md(r.date)}`, '');
   L.push(
-    `**${md(stageLabel(r.day))}** · day ${r.day.index + 1} of ${r.totalDays} · athlete ${md(r.athlete.handle)} · importance ${md(r.day.importance)}`,
+    `**${md(stageLabel(r.day))}** · day ${num(r.day.index + 1)} of ${num(r.totalDays)} · athlete ${md(r.athlete.handle)} · importance ${md(r.day.importance)}`,
     '',
   );
   L.push(`## Decision: ${md(decisionLabel(d.decision))}`, '');
   L.push(
-    `Readiness state **${STATE_LABELS[d.state]}** · confidence ${pct(d.confidence)} · TSS band ${d.tssBand.min}–${d.tssBand.max} · up to ${d.maxDurationMin} min`,
+    `Readiness state **${STATE_LABELS[d.state]}** · confidence ${pct(d.confidence)} · TSS band ${num(d.tssBand.min)}–${num(d.tssBand.max)} · up to ${num(d.maxDurationMin)} min`,
     '',
   );
   for (const line of d.rationale) L.push(`- ${md(line)}`);
@@ -106,12 +106,12 @@ export function renderMarkdown(r: DayReport): string {
   L.push('## Workout', '');
   if (r.workout) {
     const w = r.workout;
-    L.push(`**${md(w.title)}** · ${md(w.sport)} · ${w.durationMin} min · TSS ${num(w.targetTss)}`, '');
+    L.push(`**${md(w.title)}** · ${md(w.sport)} · ${num(w.durationMin)} min · TSS ${num(w.targetTss)}`, '');
     if (w.source === 'fallback') L.push(`_Planned by the fallback planner${w.fallbackReason ? `: ${md(w.fallbackReason)}` : ''}._`, '');
     if (w.notes) L.push(md(w.notes), '');
     if (w.intervals.length) {
       L.push('| # | Minutes | Target | Cue |', '|---|---|---|---|');
-      w.intervals.forEach((iv, i) => L.push(`| ${i + 1} | ${iv.durationMin} | ${md(intervalTarget(iv))} | ${md(iv.cue)} |`));
+      w.intervals.forEach((iv, i) => L.push(`| ${i + 1} | ${num(iv.durationMin)} | ${md(intervalTarget(iv))} | ${md(iv.cue)} |`));
       L.push('');
     }
   } else {
@@ -120,7 +120,7 @@ export function renderMarkdown(r: DayReport): string {
 
   L.push('## Suggested classes', '');
   if (r.classes.length) {
-    for (const c of r.classes) L.push(`- **${md(c.title)}** (${c.durationMin} min, ${md(c.classType)}) — ${md(c.why)}`);
+    for (const c of r.classes) L.push(`- **${md(c.title)}** (${num(c.durationMin)} min, ${md(c.classType)}) — ${md(c.why)}`);
   } else {
     L.push('No matching class.');
   }
@@ -148,7 +148,7 @@ export function renderMarkdown(r: DayReport): string {
     '',
   );
   if (o.ridesYesterday.length) {
-    L.push(`Yesterday: ${o.ridesYesterday.map((x) => `${md(x.name)} (${x.movingMin} min)`).join(', ')}.`, '');
+    L.push(`Yesterday: ${o.ridesYesterday.map((x) => `${md(x.name)} (${num(x.movingMin)} min)`).join(', ')}.`, '');
   }
   if (o.missing.length) {
     L.push('Missing data:');
@@ -175,7 +175,7 @@ export function renderMarkdown(r: DayReport): string {
 export function renderPlainText(r: DayReport): string {
   const L: string[] = [];
   const d = r.decision;
-  L.push(`${r.mission.name} — ${r.date}`, `${stageLabel(r.day)} · day ${r.day.index + 1} of ${r.totalDays}`, '');
+  L.push(`${r.mission.name} — ${r.date}`, `${stageLabel(r.day)} · day ${num(r.day.index + 1)} of ${num(r.totalDays)}`, '');
   L.push(`DECISION: ${decisionLabel(d.decision)} (state ${d.state}, confidence ${pct(d.confidence)})`);
   for (const line of d.rationale) L.push(`  - ${line}`);
   if (d.negotiation) L.push(`  Negotiation: ${d.negotiation.prevailed} prevailed — ${d.negotiation.why}`);
@@ -183,15 +183,15 @@ export function renderPlainText(r: DayReport): string {
   L.push('');
   if (r.workout) {
     const w = r.workout;
-    L.push(`WORKOUT: ${w.title} — ${w.durationMin} min, TSS ${num(w.targetTss)}`);
-    w.intervals.forEach((iv, i) => L.push(`  ${i + 1}. ${iv.durationMin} min @ ${intervalTarget(iv)} — ${iv.cue}`));
+    L.push(`WORKOUT: ${w.title} — ${num(w.durationMin)} min, TSS ${num(w.targetTss)}`);
+    w.intervals.forEach((iv, i) => L.push(`  ${i + 1}. ${num(iv.durationMin)} min @ ${intervalTarget(iv)} — ${iv.cue}`));
     if (w.notes) L.push(`  ${w.notes}`);
   } else {
     L.push('WORKOUT: none today');
   }
   if (r.classes.length) {
     L.push('', 'CLASSES:');
-    for (const c of r.classes) L.push(`  - ${c.title} (${c.durationMin} min, ${c.classType}) — ${c.why}`);
+    for (const c of r.classes) L.push(`  - ${c.title} (${num(c.durationMin)} min, ${c.classType}) — ${c.why}`);
   }
   if (r.load) {
     L.push('', `LOAD: CTL ${num(r.load.ctl, 1)} · ATL ${num(r.load.atl, 1)} · TSB ${signed(r.load.tsb)} · yesterday TSS ${num(r.load.yesterdayTss)}`);
@@ -228,14 +228,14 @@ export function renderHtml(r: DayReport, opts: HtmlOptions = {}): string {
   const B: string[] = [];
   B.push(`<h1>${h(r.mission.name)} — ${h(r.date)}</h1>`);
   B.push(
-    `<p class="sub"><strong>${h(stageLabel(r.day))}</strong> · day ${r.day.index + 1} of ${r.totalDays} · athlete ${h(r.athlete.handle)} · importance ${h(r.day.importance)} · ${h(r.day.training.mode)} ${r.day.training.durationMin} min${r.day.training.focus ? ` · ${h(r.day.training.focus)}` : ''}</p>`,
+    `<p class="sub"><strong>${h(stageLabel(r.day))}</strong> · day ${num(r.day.index + 1)} of ${num(r.totalDays)} · athlete ${h(r.athlete.handle)} · importance ${h(r.day.importance)} · ${h(r.day.training.mode)} ${num(r.day.training.durationMin)} min${r.day.training.focus ? ` · ${h(r.day.training.focus)}` : ''}</p>`,
   );
   if (r.day.notes) B.push(`<p class="muted">${h(r.day.notes)}</p>`);
 
   B.push('<section class="card" id="decision">');
   B.push(`<div class="decision ${h(d.decision)}">${h(decisionLabel(d.decision))}</div>`);
   B.push(
-    `<p>Readiness state <strong>${h(STATE_LABELS[d.state] ?? d.state)}</strong> · confidence ${pct(d.confidence)} · TSS band ${d.tssBand.min}–${d.tssBand.max} · up to ${d.maxDurationMin} min</p>`,
+    `<p>Readiness state <strong>${h(STATE_LABELS[d.state] ?? d.state)}</strong> · confidence ${pct(d.confidence)} · TSS band ${num(d.tssBand.min)}–${num(d.tssBand.max)} · up to ${num(d.maxDurationMin)} min</p>`,
   );
   if (d.rationale.length) B.push(`<ul class="rationale">${d.rationale.map((x) => `<li>${h(x)}</li>`).join('')}</ul>`);
   if (d.negotiation) {
@@ -252,7 +252,7 @@ export function renderHtml(r: DayReport, opts: HtmlOptions = {}): string {
   B.push('<h2>Workout</h2>');
   if (r.workout) {
     const w = r.workout;
-    B.push(`<p><strong>${h(w.title)}</strong> · ${h(w.sport)} · ${w.durationMin} min · TSS ${num(w.targetTss)}</p>`);
+    B.push(`<p><strong>${h(w.title)}</strong> · ${h(w.sport)} · ${num(w.durationMin)} min · TSS ${num(w.targetTss)}</p>`);
     if (w.source === 'fallback') {
       B.push(`<p class="muted">Planned by the fallback planner${w.fallbackReason ? `: ${h(w.fallbackReason)}` : ''}.</p>`);
     }
@@ -300,7 +300,7 @@ export function renderHtml(r: DayReport, opts: HtmlOptions = {}): string {
   );
   B.push('</tbody></table>');
   if (o.ridesYesterday.length) {
-    B.push(`<p>Yesterday: ${o.ridesYesterday.map((x) => `${h(x.name)} (${x.movingMin} min)`).join(', ')}.</p>`);
+    B.push(`<p>Yesterday: ${o.ridesYesterday.map((x) => `${h(x.name)} (${num(x.movingMin)} min)`).join(', ')}.</p>`);
   }
   if (o.missing.length) {
     B.push(

@@ -165,3 +165,20 @@ describe('daily report rendering', () => {
     });
   });
 });
+
+describe('daily report rendering with hostile values in number fields', () => {
+  it('never prints a non-number where a number belongs', () => {
+    const evil = '<img src=x onerror=alert(1)>' as unknown as number;
+    const r = sampleReport();
+    r.totalDays = evil;
+    r.decision = { ...r.decision, maxDurationMin: evil, tssBand: { min: evil, max: evil } };
+    r.workout = { ...r.workout!, durationMin: evil, intervals: [{ ...r.workout!.intervals[0]!, durationMin: evil, cadenceRpm: evil }] };
+    r.classes = [{ ...r.classes[0]!, durationMin: evil }];
+    r.observation = { ...r.observation, ridesYesterday: [{ name: 'x', movingMin: evil }] };
+    const out = renderDayReport(r);
+    expect(out.html).not.toContain('<img');
+    expect(out.markdown).not.toContain("<img");
+    expect(out.markdown).not.toContain("img src");
+    expect(renderPlainText(r)).not.toContain("img src");
+  });
+});
