@@ -156,6 +156,27 @@ describe('coaching scenarios', () => {
     expect(next.workout.intervals.every((i) => (i.targetPctFtp ?? 0) <= 0.9)).toBe(true);
   });
 
+  it('is pure: frozen input, same answer twice, JSON-safe output for Temporal payloads', async () => {
+    const deepFreeze = <T>(o: T): T => {
+      if (o && typeof o === 'object') {
+        Object.values(o as object).forEach(deepFreeze);
+        Object.freeze(o);
+      }
+      return o;
+    };
+    const frozen = deepFreeze(
+      input('2025-07-17', {
+        observation: observation('2025-07-17', { hrv: 43 }),
+        reflections: [reflection('2025-07-16', { rpe: 9, legs: 2 })],
+        recentDays: [recentDay('2025-07-16', { state: 'strained' }), recentDay('2025-07-15', { state: 'strained' })],
+      }),
+    );
+    const a = await coachDay(frozen, offline);
+    const b = await coachDay(frozen, offline);
+    expect(a).toEqual(b);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+  });
+
   describe('with the model on', () => {
     let server: FakeOpenAiServer;
     beforeAll(async () => {
