@@ -38,6 +38,9 @@ export async function createTestDatabase(prefix = 'lanterne_test'): Promise<Test
     url: url.toString(),
     pool,
     async drop() {
+      // pool.end() resolves before its sockets close; the forced DROP then cuts them, which the
+      // pool would report as an unhandled error.
+      pool.on('error', () => undefined);
       await pool.end();
       const admin2 = new Pool({ connectionString: base.toString(), max: 1 });
       try {

@@ -1,0 +1,55 @@
+/**
+ * The activities a mission uses, as types. Workflows proxy this interface by type import only;
+ * `createActivities(deps)` returns the real implementation and tests may pass typed fakes.
+ */
+import type { ClassSuggestion, DayObservation, Decision, IsoDate, LoadFigures, MissionConfig, Reflection, Workout } from '../domain/types';
+import type { DayContext } from '../workflows/day-context';
+import type { MissionState } from '../workflows/mission-state';
+import type { OverrideInput } from '../shared/mission-api';
+import type { DayResult, NotificationOutcome } from './day-result';
+import type { MissionSummary } from './mission-summary';
+
+export interface Scope {
+  missionId: string;
+  athlete: string;
+}
+
+export interface LoadMissionInput {
+  file: string;
+  startDate?: IsoDate | 'today';
+  /** Workflow time, so that "today" is the workflow's today (also under time skipping). */
+  nowMs: number;
+}
+
+export interface DayRecordInput {
+  observation: DayObservation;
+  load: LoadFigures;
+  decision: Decision;
+  workout: Workout;
+  classes: ClassSuggestion[];
+}
+
+export interface OverrideRecordInput {
+  requestId: string;
+  kind: OverrideInput['kind'];
+  input: OverrideInput;
+  changed: string;
+}
+
+export interface MissionActivities {
+  loadMission(input: LoadMissionInput): Promise<{ mission: MissionConfig; configHash: string }>;
+  beginDay(ctx: DayContext): Promise<void>;
+  observe(ctx: DayContext): Promise<DayObservation>;
+  assessLoad(ctx: DayContext, observation: DayObservation): Promise<LoadFigures>;
+  reason(ctx: DayContext, observation: DayObservation, load: LoadFigures): Promise<Decision>;
+  plan(ctx: DayContext, decision: Decision): Promise<Workout>;
+  matchClasses(ctx: DayContext, decision: Decision, workout: Workout): Promise<ClassSuggestion[]>;
+  recordDay(ctx: DayContext, record: DayRecordInput): Promise<void>;
+  writeReport(ctx: DayContext): Promise<{ paths: string[] }>;
+  notify(ctx: DayContext): Promise<NotificationOutcome[]>;
+  finishDay(ctx: DayContext, result: DayResult): Promise<void>;
+  recordDayFailure(ctx: DayContext, message: string): Promise<void>;
+  recordReflection(scope: Scope, reflection: Reflection | null): Promise<void>;
+  recordOverride(scope: Scope, override: OverrideRecordInput): Promise<void>;
+  summarizeMission(scope: Scope, state: MissionState): Promise<MissionSummary>;
+}

@@ -1,0 +1,87 @@
+/**
+ * Validation of what the athlete sends (reflections and overrides), shared by the workflow's update
+ * validators, the CLI and the dashboard, so the same input gets the same message everywhere.
+ * Pure and sandbox-safe.
+ */
+import { CHANNELS, COMPLETION } from '../domain/types';
+import type { OverrideInput, ReflectInput } from './mission-api';
+
+export const NOTE_MAX_LENGTH = 1000;
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export function isRealDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !DATE_RE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+function intIn(name: string, value: unknown, min: number, max: number, problems: string[]): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  }
+}
+
+/** Problems with a reflection; empty when it is valid. */
+export function reflectionProblems(input: unknown): string[] {
+  const problems: string[] = [];
+  if (typeof input !== 'object' || input === null) return ['a reflection must be an object'];
+  const r = input as Partial<ReflectInput>;
+  if (!isRealDate(r.date)) problems.push(`date must be a real YYYY-MM-DD date (got ${JSON.stringify(r.date)})`);
+  intIn('rpe', r.rpe, 1, 10, problems);
+  intIn('legs', r.legs, 1, 5, problems);
+  intIn('mood', r.mood, 1, 5, problems);
+  intIn('sleepQuality', r.sleepQuality, 1, 5, problems);
+  if (!COMPLETION.includes(r.completed as never)) {
+    problems.push(`completed must be one of ${COMPLETION.join(', ')} (got ${JSON.stringify(r.completed)})`);
+  }
+  if (r.note !== undefined && (typeof r.note !== 'string' || r.note.length > NOTE_MAX_LENGTH)) {
+    problems.push(`note must be text of at most ${NOTE_MAX_LENGTH} characters`);
+  }
+  return problems;
+}
+
+/** Problems with an override's shape (mission-specific checks happen in the workflow). */
+export function overrideProblems(input: unknown): string[] {
+  if (typeof input !== 'object' || input === null) return ['an override must be an object'];
+  const o = input as Record<string, unknown>;
+  const kinds = ['rest-day', 'swap-days', 'set-ftp', 'pause', 'resume', 'shift', 'set-run-time', 'set-channels'];
+  switch (o.kind) {
+    case 'rest-day':
+      return isRealDate(o.date) ? [] : [`rest-day needs date as a real YYYY-MM-DD date (got ${JSON.stringify(o.date)})`];
+    case 'swap-days': {
+      const p: string[] = [];
+      if (!isRealDate(o.date)) p.push(`swap-days needs date as a real YYYY-MM-DD date (got ${JSON.stringify(o.date)})`);
+      if (!isRealDate(o.otherDate)) p.push(`swap-days needs otherDate as a real YYYY-MM-DD date (got ${JSON.stringify(o.otherDate)})`);
+      if (p.length === 0 && o.date === o.otherDate) p.push('swap-days needs two different dates');
+      return p;
+    }
+    case 'set-ftp':
+      return typeof o.ftpW === 'number' && Number.isInteger(o.ftpW) && o.ftpW >= 50 && o.ftpW <= 600
+        ? []
+        : [`set-ftp needs ftpW as whole watts from 50 to 600 (got ${JSON.stringify(o.ftpW)})`];
+    case 'pause':
+    case 'resume':
+      return [];
+    case 'shift':
+      return typeof o.days === 'number' && Number.isInteger(o.days) && o.days !== 0 && Math.abs(o.days) <= 60
+        ? []
+        : [`shift needs days as a whole number from -60 to 60, not 0 (got ${JSON.stringify(o.days)})`];
+    case 'set-run-time':
+      return typeof o.runTime === 'string' && TIME_RE.test(o.runTime)
+        ? []
+        : [`set-run-time needs runTime as HH:MM, 24-hour (got ${JSON.stringify(o.runTime)})`];
+    case 'set-channels': {
+      const ch = o.channels;
+      if (!Array.isArray(ch) || ch.length === 0) return [`set-channels needs a non-empty list of channels from ${CHANNELS.join(', ')}`];
+      const bad = ch.filter((c) => !CHANNELS.includes(c as never));
+      return bad.length ? [`unknown channel ${JSON.stringify(bad[0])}; accepted: ${CHANNELS.join(', ')}`] : [];
+    }
+    default:
+      return [`unknown override kind ${JSON.stringify(o.kind)}; accepted: ${kinds.join(', ')}`];
+  }
+}
+
+export function assertValid(problems: string[]): void {
+  if (problems.length > 0) throw new Error(problems.join('; '));
+}

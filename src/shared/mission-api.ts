@@ -1,0 +1,122 @@
+/**
+ * The one definition of how the outside world talks to a mission: task queue, workflow ids, and
+ * the signal, updates and queries. Imported by workflows, worker, CLI, dashboard and tests.
+ * Sandbox-safe (no Node builtins).
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Channel, ClockTime, Completion, DecisionKind, IsoDate, LoadFigures, ReadinessState, StageType } from '../domain/types';
+
+export const TASK_QUEUE = 'lanterne';
+
+export function missionWorkflowId(missionId: string): string {
+  return `mission-${missionId}`;
+}
+
+export function dayWorkflowId(missionId: string, date: IsoDate): string {
+  return `mission-${missionId}-day-${date}`;
+}
+
+// ------------------------------------------------------------------ reflect (signal)
+
+export interface ReflectInput {
+  date: IsoDate;
+  /** Rate of perceived exertion, 1–10. */
+  rpe: number;
+  /** Legs / soreness, 1 (fresh) – 5 (very sore). */
+  legs: number;
+  /** Mood, 1 (low) – 5 (great). */
+  mood: number;
+  /** Sleep quality, 1 (bad) – 5 (great). */
+  sleepQuality: number;
+  completed: Completion;
+  note?: string;
+}
+
+export const reflectSignal = defineSignal<[ReflectInput]>('reflect');
+
+// ------------------------------------------------------------------ override (update)
+
+export type OverrideInput =
+  | { kind: 'rest-day'; date: IsoDate; reason?: string }
+  | { kind: 'swap-days'; date: IsoDate; otherDate: IsoDate }
+  | { kind: 'set-ftp'; ftpW: number }
+  | { kind: 'pause'; reason?: string }
+  | { kind: 'resume' }
+  | { kind: 'shift'; days: number }
+  | { kind: 'set-run-time'; runTime: ClockTime }
+  | { kind: 'set-channels'; channels: Channel[] };
+
+export interface OverrideResult {
+  accepted: true;
+  kind: OverrideInput['kind'];
+  /** What changed, in a sentence. */
+  changed: string;
+}
+
+export const overrideUpdate = defineUpdate<OverrideResult, [OverrideInput]>('override');
+
+// ------------------------------------------------------------------ runNow (update)
+
+export interface RunNowInput {
+  /** Run again even if today's cycle already ran. */
+  force?: boolean;
+}
+
+export interface RunNowResult {
+  date: IsoDate;
+  dayWorkflowId: string;
+  rerun: boolean;
+}
+
+export const runNowUpdate = defineUpdate<RunNowResult, [RunNowInput]>('runNow');
+
+// ------------------------------------------------------------------ queries
+
+export type MissionPhase = 'waiting' | 'running-day' | 'paused' | 'done';
+
+export interface DayOutcome {
+  date: IsoDate;
+  status: 'ok' | 'degraded' | 'failed' | 'skipped';
+  decision: DecisionKind | null;
+  state: ReadinessState | null;
+  /** Local time the cycle started (HH:MM in the mission timezone). */
+  ranAtLocal: string | null;
+  late: boolean;
+  note: string | null;
+}
+
+export interface MissionStatus {
+  missionId: string;
+  name: string;
+  athlete: string;
+  timezone: string;
+  runTime: ClockTime;
+  phase: MissionPhase;
+  paused: boolean;
+  pauseReason: string | null;
+  /** The next day to run, or null when the mission is over. */
+  nextDay: { date: IsoDate; stage: number | null; name: string } | null;
+  /** ISO instant of the next run, null when paused or done. */
+  nextRunAt: string | null;
+  daysTotal: number;
+  daysDone: number;
+  counters: { ok: number; degraded: number; failed: number; skipped: number; continuedAsNew: number };
+  lastDay: DayOutcome | null;
+  load: LoadFigures | null;
+  ftpW: number;
+  channels: Channel[];
+  configHash: string;
+  reflections: ReflectInput[];
+}
+
+export interface UpcomingDay {
+  date: IsoDate;
+  stage: number | null;
+  name: string;
+  type: StageType;
+  durationMin: number;
+  override: string | null;
+}
+
+export const statusQuery = defineQuery<MissionStatus>('status');
+export const upcomingQuery = defineQuery<UpcomingDay[], [number?]>('upcoming');

@@ -1,0 +1,90 @@
+import { log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { MissionActivities } from '../activities/activity-api';
+import type { DayContext } from './day-context';
+import type { DayResult } from '../activities/day-result';
+import { DECISION, PHASE } from '../shared/search-attributes';
+
+type Activities = MissionActivities;
+
+/** Errors that no retry can fix: bad configuration, revoked authorisation. */
+const NON_RETRYABLE = ['ConfigurationError', 'AuthenticationError', 'MissionConfigError', 'UserError'];
+
+/** Steps computed locally from data already fetched: quick, few retries. */
+const compute = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Steps that call external services (wearables, LLM, mail): longer, heartbeating, more retries. */
+const external = proxyActivities<Activities>({
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '45 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Writes to PostgreSQL and the report folder: idempotent, so retried generously. */
+const store = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+function phase(step: string): void {
+  upsertSearchAttributes([{ key: PHASE, value: step }]);
+}
+
+/**
+ * One mission day: observe → assess load → reason (with mission negotiation) → plan → match a class
+ * → record → report → notify. Each step is an activity that is idempotent by mission/day/step.
+ * A failing external source degrades the day (the reasons travel in the result); only bad
+ * configuration fails it.
+ */
+export async function dailyCycleWorkflow(ctx: DayContext): Promise<DayResult> {
+  log.info('day cycle starting', { missionId: ctx.missionId, date: ctx.date });
+  await store.beginDay(ctx);
+
+  phase('observe');
+  const observation = await external.observe(ctx);
+
+  phase('assess');
+  const load = await compute.assessLoad(ctx, observation);
+
+  phase('reason');
+  const decision = await compute.reason(ctx, observation, load);
+  upsertSearchAttributes([{ key: DECISION, value: decision.decision }]);
+
+  phase('plan');
+  const workout = await external.plan(ctx, decision);
+
+  phase('match');
+  const classes = await compute.matchClasses(ctx, decision, workout);
+
+  phase('record');
+  await store.recordDay(ctx, { observation, load, decision, workout, classes });
+
+  phase('report');
+  const report = await store.writeReport(ctx);
+
+  phase('notify');
+  const notifications = await external.notify(ctx);
+
+  const degraded = [
+    ...observation.missing.map((m) => `${m.part} from ${m.source}: ${m.reason}`),
+    ...decision.degraded,
+    ...(workout.source === 'fallback' && workout.fallbackReason ? [`plan: ${workout.fallbackReason}`] : []),
+    ...notifications.filter((n) => n.status === 'failed').map((n) => `${n.channel}: ${n.detail}`),
+  ];
+  const result: DayResult = {
+    date: ctx.date,
+    status: degraded.length > 0 ? 'degraded' : 'ok',
+    state: decision.state,
+    decision: decision.decision,
+    load,
+    workoutTitle: workout.title,
+    reportPaths: report.paths,
+    notifications,
+    degraded,
+  };
+  await store.finishDay(ctx, result);
+  phase('done');
+  return result;
+}

@@ -1,0 +1,2 @@
+export { missionWorkflow } from './mission';
+export { dailyCycleWorkflow } from './daily-cycle';
