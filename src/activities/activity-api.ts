@@ -21,6 +21,12 @@ export interface LoadMissionInput {
   nowMs: number;
 }
 
+/** What the observe step saw: the normalised observation and the nightly HRV/HR history for the load model. */
+export interface ObservedDay {
+  observation: DayObservation;
+  wellness: { date: IsoDate; averageHrvMs: number | null; lowestHeartRate: number | null }[];
+}
+
 export interface DayRecordInput {
   observation: DayObservation;
   load: LoadFigures;
@@ -39,14 +45,15 @@ export interface OverrideRecordInput {
 export interface MissionActivities {
   loadMission(input: LoadMissionInput): Promise<{ mission: MissionConfig; configHash: string }>;
   beginDay(ctx: DayContext): Promise<void>;
-  observe(ctx: DayContext): Promise<DayObservation>;
-  assessLoad(ctx: DayContext, observation: DayObservation): Promise<LoadFigures>;
-  reason(ctx: DayContext, observation: DayObservation, load: LoadFigures): Promise<Decision>;
+  observe(ctx: DayContext): Promise<ObservedDay>;
+  assessLoad(ctx: DayContext, observed: ObservedDay): Promise<LoadFigures>;
+  reason(ctx: DayContext, observed: ObservedDay, load: LoadFigures): Promise<Decision>;
   plan(ctx: DayContext, decision: Decision): Promise<Workout>;
   matchClasses(ctx: DayContext, decision: Decision, workout: Workout): Promise<ClassSuggestion[]>;
   recordDay(ctx: DayContext, record: DayRecordInput): Promise<void>;
   writeReport(ctx: DayContext): Promise<{ paths: string[] }>;
-  notify(ctx: DayContext): Promise<NotificationOutcome[]>;
+  /** Sends the day's messages; `deferredUntil` is set (and nothing sent) inside quiet hours. */
+  notify(ctx: DayContext): Promise<{ outcomes: NotificationOutcome[]; deferredUntil: string | null }>;
   finishDay(ctx: DayContext, result: DayResult): Promise<void>;
   recordDayFailure(ctx: DayContext, message: string): Promise<void>;
   recordReflection(scope: Scope, reflection: Reflection | null): Promise<void>;

@@ -58,7 +58,16 @@ export interface CoachDayResult {
   adaptation: AdaptationResult;
 }
 
-export async function coachDay(input: CoachDayInput, deps: CoachDayDeps): Promise<CoachDayResult> {
+export interface DecideDayResult {
+  decision: Decision;
+  adaptation: AdaptationResult;
+}
+
+/**
+ * The deciding half of a coaching day, pure: adapt parameters from reflections → reason →
+ * negotiate with the mission → trend rule. The daily cycle runs it as its `reason` step.
+ */
+export function decideDay(input: CoachDayInput): DecideDayResult {
   const { day, mission } = input;
   const start = input.params ?? DEFAULT_PARAMETERS;
 
@@ -85,18 +94,33 @@ export async function coachDay(input: CoachDayInput, deps: CoachDayDeps): Promis
 
   const rationale = [...negotiated.rationale, ...learned.changes.map((c) => c.why)];
   if (trend.replan) rationale.push(trend.replan.why);
-  const decision: Decision = { ...negotiated, rationale };
+  return {
+    decision: { ...negotiated, rationale },
+    adaptation: {
+      parameters: trend.parameters,
+      changes: [...learned.changes, ...trend.changes],
+      replan: trend.replan,
+    },
+  };
+}
 
+/** The planner's compact view of the last week: decisions, planned TSS and RPE. */
+export function recentPlannerContext(input: Pick<CoachDayInput, 'reflections' | 'recentDays'>): RecentContextDay[] {
   const rpeByDate = new Map(input.reflections.map((r) => [r.date, r.rpe]));
-  const recent: RecentContextDay[] = input.recentDays.slice(-7).map((d) => ({
+  return input.recentDays.slice(-7).map((d) => ({
     date: d.date,
     decision: d.decision,
     plannedTss: d.plannedTss,
     rpe: rpeByDate.get(d.date) ?? null,
   }));
+}
+
+export async function coachDay(input: CoachDayInput, deps: CoachDayDeps): Promise<CoachDayResult> {
+  const { day, mission } = input;
+  const { decision, adaptation } = decideDay(input);
   const weeklyRemainingMin = Math.max(0, Math.floor(mission.goals.weeklyHoursCap * 60 - input.weekMinutesSoFar));
   const workout = await planWorkout(
-    { day, decision, athlete: mission.athlete, weeklyRemainingMin, recent, language: mission.planner.language, redact: [mission.athlete.handle] },
+    { day, decision, athlete: mission.athlete, weeklyRemainingMin, recent: recentPlannerContext(input), language: mission.planner.language, redact: [mission.athlete.handle] },
     deps.planner,
   );
   const classes = scoreClasses(deps.classes, {
@@ -105,15 +129,5 @@ export async function coachDay(input: CoachDayInput, deps: CoachDayDeps): Promis
     disciplines: mission.athlete.disciplines,
     targetDurationMin: workout.durationMin > 0 ? workout.durationMin : undefined,
   });
-
-  return {
-    decision,
-    workout,
-    classes,
-    adaptation: {
-      parameters: trend.parameters,
-      changes: [...learned.changes, ...trend.changes],
-      replan: trend.replan,
-    },
-  };
+  return { decision, workout, classes, adaptation };
 }

@@ -24,14 +24,14 @@ const MISSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** Paths of a day's report files, with the mission id and date checked so they cannot escape outputDir. */
-export function reportPaths(outputDir: string, missionId: string, date: IsoDate): { markdown: string; html: string; json: string } {
+export function reportPaths(outputDir: string, missionId: string, date: IsoDate | 'summary'): { markdown: string; html: string; json: string } {
   if (!MISSION_ID.test(missionId) || missionId.includes('..')) {
     throw new Error(
       `report mission id ${JSON.stringify(missionId)} is not usable as a folder name: use letters, digits, '.', '_' or '-' (no '..')`,
     );
   }
-  if (!ISO_DATE.test(date)) {
-    throw new Error(`report date ${JSON.stringify(date)} is not an ISO date (YYYY-MM-DD)`);
+  if (date !== 'summary' && !ISO_DATE.test(date)) {
+    throw new Error(`report date ${JSON.stringify(date)} is not an ISO date (YYYY-MM-DD) or "summary"`);
   }
   const dir = path.join(outputDir, missionId);
   return {
@@ -41,10 +41,11 @@ export function reportPaths(outputDir: string, missionId: string, date: IsoDate)
   };
 }
 
+/** Writes a day's report (`<date>.*`) or, with date = 'summary', the mission's block summary (`summary.*`). */
 export async function writeReportFiles(
   outputDir: string,
   missionId: string,
-  date: IsoDate,
+  date: IsoDate | 'summary',
   rendered: RenderedReport,
 ): Promise<ReportFiles> {
   const paths = reportPaths(outputDir, missionId, date);

@@ -13,6 +13,7 @@ import { assertIsoDate, compactRecentDays, addDays } from './recent-context';
 import {
   MISSION_STATUSES,
   type ClaimResult,
+  type AdaptationRecord,
   type ConfigVersionRecord,
   type DayRecord,
   type DayRunOutcome,
@@ -311,6 +312,29 @@ export class MemoryStore {
          SET suggestions = EXCLUDED.suggestions, recorded_at = now()`,
       [day, JSON.stringify(suggestions)],
     );
+  }
+
+  /** Store the coach's adaptive parameters after `day` (what changed and any week re-plan); a repeat replaces them. */
+  async recordAdaptation(scope: MissionScope, day: IsoDate, adaptation: AdaptationRecord): Promise<void> {
+    assertIsoDate(day, 'recordAdaptation day');
+    await this.write(
+      scope,
+      `INSERT INTO adaptations (athlete, mission_id, day, parameters, changes, replan) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6::jsonb)
+       ON CONFLICT (athlete, mission_id, day) DO UPDATE
+         SET parameters = EXCLUDED.parameters, changes = EXCLUDED.changes, replan = EXCLUDED.replan, recorded_at = now()`,
+      [day, JSON.stringify(adaptation.parameters), JSON.stringify(adaptation.changes), adaptation.replan === null ? null : JSON.stringify(adaptation.replan)],
+    );
+  }
+
+  /** The newest adaptation recorded strictly before `day`, or null. */
+  async latestAdaptationBefore(scope: MissionScope, day: IsoDate): Promise<AdaptationRecord | null> {
+    assertIsoDate(day, 'latestAdaptationBefore day');
+    const rows = await this.write(
+      scope,
+      `SELECT parameters, changes, replan FROM adaptations WHERE athlete = $1 AND mission_id = $2 AND day < $3 ORDER BY day DESC LIMIT 1`,
+      [day],
+    );
+    return rows.length === 0 ? null : { parameters: rows[0].parameters, changes: rows[0].changes, replan: rows[0].replan };
   }
 
   /** Store the athlete's reflection for `reflection.date`; a later one for the same date replaces it. */

@@ -201,6 +201,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The coach's per-athlete adaptive parameters after each day (reflection-driven), so the next
+    // day starts from what the athlete taught it.
+    id: '0003_adaptations',
+    sql: `
+      CREATE TABLE adaptations (
+        athlete     text        NOT NULL,
+        mission_id  text        NOT NULL,
+        day         date        NOT NULL,
+        parameters  jsonb       NOT NULL,
+        changes     jsonb       NOT NULL,
+        replan      jsonb,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, mission_id, day),
+        FOREIGN KEY (athlete, mission_id) REFERENCES missions (athlete, id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];
 
 /**

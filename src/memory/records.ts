@@ -139,3 +139,10 @@ export interface RecentDay {
   /** Done vs planned TSS; null unless both are known and the plan asked for some load. */
   compliance: { plannedTss: number; doneTss: number; ratio: number } | null;
 }
+
+/** The coach's adaptive state after a day, stored as opaque JSON (shape owned by src/coaching). */
+export interface AdaptationRecord {
+  parameters: unknown;
+  changes: unknown;
+  replan: unknown;
+}

@@ -1,4 +1,4 @@
-import { log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { MissionActivities } from '../activities/activity-api';
 import type { DayContext } from './day-context';
 import type { DayResult } from '../activities/day-result';
@@ -43,13 +43,14 @@ export async function dailyCycleWorkflow(ctx: DayContext): Promise<DayResult> {
   await store.beginDay(ctx);
 
   phase('observe');
-  const observation = await external.observe(ctx);
+  const observed = await external.observe(ctx);
+  const { observation } = observed;
 
   phase('assess');
-  const load = await compute.assessLoad(ctx, observation);
+  const load = await compute.assessLoad(ctx, observed);
 
   phase('reason');
-  const decision = await compute.reason(ctx, observation, load);
+  const decision = await compute.reason(ctx, observed, load);
   upsertSearchAttributes([{ key: DECISION, value: decision.decision }]);
 
   phase('plan');
@@ -65,7 +66,15 @@ export async function dailyCycleWorkflow(ctx: DayContext): Promise<DayResult> {
   const report = await store.writeReport(ctx);
 
   phase('notify');
-  const notifications = await external.notify(ctx);
+  let sent = await external.notify(ctx);
+  if (sent.deferredUntil) {
+    // Quiet hours: wait (durably) until they end, then send.
+    phase('quiet-hours');
+    await sleep(Math.max(0, Date.parse(sent.deferredUntil) - Date.now()));
+    phase('notify');
+    sent = await external.notify(ctx);
+  }
+  const notifications = sent.outcomes;
 
   const degraded = [
     ...observation.missing.map((m) => `${m.part} from ${m.source}: ${m.reason}`),

@@ -24,8 +24,10 @@ export interface DayContext {
   reflections: Reflection[];
   /** Overrides that apply to this day, in words (e.g. "rest day requested by the athlete"). */
   overrides: string[];
-  /** Days of the mission before this one (for the load model's context). */
+  /** Days of the mission around this one (up to 42 before, 14 after), for the coach's context. */
   missionDays: MissionDay[];
+  /** Number of days in the mission. */
+  totalDays: number;
   /** True when the cycle runs after its scheduled time. */
   late: boolean;
 }

@@ -332,7 +332,8 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       quietHours: m.notifications.quietHours,
       reflections: state.reflections.filter((r) => r.date < d.date),
       overrides: state.dayOverrides[d.date] ?? [],
-      missionDays: m.days.slice(Math.max(0, index - 42), index),
+      missionDays: m.days.slice(Math.max(0, index - 42), index + 15).map((x) => (x.date === d.date ? d : x)),
+      totalDays: m.days.length,
       late,
     };
     setPhase('running-day');

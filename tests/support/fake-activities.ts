@@ -72,7 +72,7 @@ export function fakeActivities(mission: MissionConfig, now: () => Promise<number
       if (opts.failOn?.includes(ctx.date)) throw new ConfigurationError(`boom on ${ctx.date}`);
     },
     async observe(ctx) {
-      return { date: ctx.date, readiness: null, sleep: null, hrv: null, rides: [], missing: [] };
+      return { observation: { date: ctx.date, readiness: null, sleep: null, hrv: null, rides: [], missing: [] }, wellness: [] };
     },
     async assessLoad(ctx) {
       return { date: ctx.date, yesterdayTss: 0, yesterdayTssMethod: null, ctl: calls.length, atl: 0, tsb: 0, acwr: null, acwrSpike: false, hrv7dMean: null, hrvNormalLow: null, hrvNormalHigh: null, restingHrDeviation: null };
@@ -92,7 +92,7 @@ export function fakeActivities(mission: MissionConfig, now: () => Promise<number
       return { paths: [`output/${ctx.missionId}/${ctx.date}.md`] };
     },
     async notify() {
-      return [];
+      return { outcomes: [], deferredUntil: null };
     },
     async finishDay(_ctx: DayContext, _result: DayResult) {},
     async recordDayFailure(ctx, message) {
