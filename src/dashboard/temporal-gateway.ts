@@ -1,0 +1,107 @@
+/**
+ * What the dashboard asks of Temporal, behind a small interface so pages can be tested and the
+ * dashboard can run with stored data only. {@link temporalFromClient} implements it over a
+ * `@temporalio/client` Client with the shared message definitions.
+ */
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  missionWorkflowId,
+  overrideUpdate,
+  reflectSignal,
+  statusQuery,
+  upcomingQuery,
+  type MissionStatus,
+  type OverrideInput,
+  type OverrideResult,
+  type ReflectInput,
+  type UpcomingDay,
+} from '../shared/mission-api';
+
+export interface DashboardTemporal {
+  /** The running mission workflow's status; throws {@link MissionNotRunningError} when it is not running. */
+  status(missionId: string): Promise<MissionStatus>;
+  /** The next `n` days as the workflow will run them. */
+  upcoming(missionId: string, n?: number): Promise<UpcomingDay[]>;
+  /** Send the reflection signal. */
+  reflect(missionId: string, input: ReflectInput): Promise<void>;
+  /** Run the override update; throws {@link OverrideRejectedError} with the validator's message when refused. */
+  override(missionId: string, input: OverrideInput): Promise<OverrideResult>;
+}
+
+/** The mission workflow is not running (never started, completed, failed, or unreachable). */
+export class MissionNotRunningError extends Error {
+  override name = 'MissionNotRunningError';
+}
+
+/** The workflow refused an override; `message` is the workflow validator's message, for the athlete. */
+export class OverrideRejectedError extends Error {
+  override name = 'OverrideRejectedError';
+}
+
+export interface TemporalGatewayOptions {
+  /** How long a query or describe may take before the dashboard gives up (ms). Default 5000. */
+  rpcTimeoutMs?: number;
+}
+
+export function temporalFromClient(client: Client, options: TemporalGatewayOptions = {}): DashboardTemporal {
+  const timeoutMs = options.rpcTimeoutMs ?? 5000;
+  const handle = (missionId: string) => client.workflow.getHandle(missionWorkflowId(missionId));
+  const withDeadline = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + timeoutMs, fn);
+
+  async function running(missionId: string) {
+    const h = handle(missionId);
+    try {
+      const d = await withDeadline(() => h.describe());
+      if (d.status.name !== 'RUNNING') {
+        throw new MissionNotRunningError(`the mission workflow ${h.workflowId} is ${d.status.name.toLowerCase().replace(/_/g, ' ')}`);
+      }
+    } catch (err) {
+      throw notRunning(err, h.workflowId);
+    }
+    return h;
+  }
+
+  async function query<T>(missionId: string, fn: (h: ReturnType<typeof handle>) => Promise<T>): Promise<T> {
+    const h = await running(missionId);
+    try {
+      return await withDeadline(() => fn(h));
+    } catch (err) {
+      throw notRunning(err, h.workflowId);
+    }
+  }
+
+  return {
+    status: (missionId) => query(missionId, (h) => h.query(statusQuery)),
+    upcoming: (missionId, n) => query(missionId, (h) => h.query(upcomingQuery, n)),
+    async reflect(missionId, input) {
+      const h = await running(missionId);
+      try {
+        await withDeadline(() => h.signal(reflectSignal, input));
+      } catch (err) {
+        throw notRunning(err, h.workflowId);
+      }
+    },
+    async override(missionId, input) {
+      const h = await running(missionId);
+      try {
+        return await h.executeUpdate(overrideUpdate, { args: [input] });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) {
+          throw new OverrideRejectedError(err.cause?.message || err.message);
+        }
+        throw notRunning(err, h.workflowId);
+      }
+    },
+  };
+}
+
+function notRunning(err: unknown, workflowId: string): Error {
+  if (err instanceof MissionNotRunningError) return err;
+  if (err instanceof WorkflowNotFoundError) return new MissionNotRunningError(`no mission workflow ${workflowId} was found`);
+  const code = (err as { code?: number }).code;
+  if (code === 4 /* DEADLINE_EXCEEDED */) {
+    return new MissionNotRunningError(`the mission workflow ${workflowId} did not answer in time (is a worker running?)`);
+  }
+  if (code === 14 /* UNAVAILABLE */) return new MissionNotRunningError('the Temporal server is not reachable');
+  return new MissionNotRunningError(`the mission workflow ${workflowId} could not be reached: ${(err as Error)?.message ?? String(err)}`);
+}
