@@ -48,7 +48,8 @@ export interface MissionActivities {
   observe(ctx: DayContext): Promise<ObservedDay>;
   assessLoad(ctx: DayContext, observed: ObservedDay): Promise<LoadFigures>;
   reason(ctx: DayContext, observed: ObservedDay, load: LoadFigures): Promise<Decision>;
-  plan(ctx: DayContext, decision: Decision): Promise<Workout>;
+  /** The day's workout; `degraded` says why when a configured model failed and the fallback was used. */
+  plan(ctx: DayContext, decision: Decision): Promise<{ workout: Workout; degraded: string | null }>;
   matchClasses(ctx: DayContext, decision: Decision, workout: Workout): Promise<ClassSuggestion[]>;
   recordDay(ctx: DayContext, record: DayRecordInput): Promise<void>;
   writeReport(ctx: DayContext): Promise<{ paths: string[] }>;

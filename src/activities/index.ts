@@ -25,7 +25,11 @@ import {
   writeReportFiles,
   type BlockDay,
   type DayReport,
+  createNotifier,
+  outboxFromStore,
   type Notifier,
+  type NotifyConfig,
+  type Outbox,
   type NotificationOutcome as ReportNotification,
 } from '../communication';
 import { projectRoot } from '../infra/project-paths';
@@ -43,7 +47,10 @@ export type { MissionActivities } from './activity-api';
 export interface ActivityDeps {
   memory: MemoryStore;
   tokens: TokenStore;
-  notifier: Notifier;
+  /** Notification settings from the environment (validated once at worker start). */
+  notify: NotifyConfig;
+  /** Replaces the notifier built from `notify` (tests that inject a failing mailer, for instance). */
+  notifier?: (outbox: Outbox) => Notifier;
   outputDir: string;
   env: NodeJS.ProcessEnv;
   /** Temporal UI base URL for links in reports, when a UI runs. */
@@ -250,7 +257,8 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
     async plan(ctx, decision) {
       const records = await history(scopeOf(ctx), ctx.date, 14);
       const weeklyRemainingMin = Math.max(0, Math.floor(ctx.goals.weeklyHoursCap * 60 - weekMinutesSoFar(records, ctx.date)));
-      return heartbeating(() =>
+      const setup = plannerFromEnv(ctx.planner, deps.env);
+      const workout = await heartbeating(() =>
         planWorkout(
           {
             day: ctx.day,
@@ -261,9 +269,14 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
             language: ctx.planner.language,
             redact: [ctx.athlete],
           },
-          plannerFromEnv(ctx.planner, deps.env),
+          setup,
         ),
       );
+      // A model that is off (not configured, switched off) or a rest day is not a degradation; a
+      // configured model that failed or answered something invalid is.
+      const modelWasAsked = setup.llm !== null && decision.decision !== 'rest' && decision.maxDurationMin > 0;
+      const degraded = modelWasAsked && workout.source === 'fallback' ? `planner fell back to a template: ${workout.fallbackReason}` : null;
+      return { workout, degraded };
     },
 
     async matchClasses(ctx, decision, workout) {
@@ -289,15 +302,23 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
 
     async notify(ctx) {
       const report = await buildReport(ctx, []);
-      const result = await heartbeating(() =>
-        deps.notifier.notifyDay({
-          missionId: ctx.missionId,
-          date: ctx.date,
-          channels: ctx.channels,
-          report,
-          quiet: { timezone: ctx.timezone, quietHours: ctx.quietHours },
-        }),
-      );
+      // The outbox row (claimed before sending, marked after) is what makes a retry never send twice.
+      const outbox = outboxFromStore(memory, () => scopeOf(ctx));
+      const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox });
+      let result;
+      try {
+        result = await heartbeating(() =>
+          notifier.notifyDay({
+            missionId: ctx.missionId,
+            date: ctx.date,
+            channels: ctx.channels,
+            report,
+            quiet: { timezone: ctx.timezone, quietHours: ctx.quietHours },
+          }),
+        );
+      } finally {
+        notifier.close();
+      }
       if (result.retryable && attempt() < 3) {
         throw ApplicationFailure.retryable(`some channels failed and may succeed later: ${result.channels.filter((c) => c.status === 'failed').map((c) => `${c.channel}: ${c.reason}`).join('; ')}`, 'NotificationRetry');
       }

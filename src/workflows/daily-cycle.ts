@@ -54,7 +54,7 @@ export async function dailyCycleWorkflow(ctx: DayContext): Promise<DayResult> {
   upsertSearchAttributes([{ key: DECISION, value: decision.decision }]);
 
   phase('plan');
-  const workout = await external.plan(ctx, decision);
+  const { workout, degraded: planDegraded } = await external.plan(ctx, decision);
 
   phase('match');
   const classes = await compute.matchClasses(ctx, decision, workout);
@@ -79,7 +79,7 @@ export async function dailyCycleWorkflow(ctx: DayContext): Promise<DayResult> {
   const degraded = [
     ...observation.missing.map((m) => `${m.part} from ${m.source}: ${m.reason}`),
     ...decision.degraded,
-    ...(workout.source === 'fallback' && workout.fallbackReason ? [`plan: ${workout.fallbackReason}`] : []),
+    ...(planDegraded ? [planDegraded] : []),
     ...notifications.filter((n) => n.status === 'failed').map((n) => `${n.channel}: ${n.detail}`),
   ];
   const result: DayResult = {

@@ -76,20 +76,21 @@ function rootCauseMessage(err: unknown): string {
  * (reflections, overrides, run-now) and continues as new to keep its history small.
  */
 export async function missionWorkflow(input: MissionWorkflowInput): Promise<MissionSummary> {
-  let state: MissionState;
-  if (input.state) {
-    state = input.state;
-  } else {
-    if (!input.file) throw new Error('missionWorkflow needs a mission file or a carried state');
-    const loaded = await acts.loadMission({ file: input.file, startDate: input.startDate, nowMs: Date.now() });
-    state = initialState(loaded.mission, loaded.configHash, localDate(Date.now(), loaded.mission.timezone));
-  }
+  // Handlers are registered before the first await so no message finds the workflow deaf; until
+  // the mission is loaded they answer "loading" (queries) or refuse politely (updates).
+  let loaded: MissionState | undefined = input.state;
+  const NOT_LOADED = 'the mission is still loading; try again in a moment';
+  /** The state, once loaded; handlers call it only after `requireLoaded` or a loaded check. */
+  const st = (): MissionState => {
+    if (!loaded) throw new Error(NOT_LOADED);
+    return loaded;
+  };
   const options = input.options ?? {};
   const maxDaysPerRun = options.maxDaysPerRun ?? DEFAULT_MAX_DAYS_PER_RUN;
-  const mission = () => state.mission;
-  const tz = () => state.mission.timezone;
+  const mission = () => st().mission;
+  const tz = () => st().mission.timezone;
 
-  let phase: MissionPhase = state.paused ? 'paused' : 'waiting';
+  let phase: MissionPhase = 'waiting';
   /** Bumped by anything that changes the schedule, so a waiting loop re-computes its timer. */
   let scheduleVersion = 0;
   let runNowRequest: { date: IsoDate; force: boolean } | null = null;
@@ -98,16 +99,10 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
     phase = p;
     upsertSearchAttributes([{ key: PHASE, value: p }]);
   };
-  upsertSearchAttributes([
-    { key: MISSION_ID, value: mission().id },
-    { key: ATHLETE, value: mission().athlete.handle },
-    { key: PHASE, value: phase },
-  ]);
-
   const today = () => localDate(Date.now(), tz());
   const dayIndexOf = (date: IsoDate) => mission().days.findIndex((d) => d.date === date);
   const logOverride = (kind: string, changed: string) => {
-    state.overridesLog = [...state.overridesLog, { at: new Date(Date.now()).toISOString(), kind, changed }].slice(-OVERRIDES_KEPT);
+    st().overridesLog = [...st().overridesLog, { at: new Date(Date.now()).toISOString(), kind, changed }].slice(-OVERRIDES_KEPT);
     scheduleVersion++;
   };
   const pendingDay = (date: IsoDate, what: string): number => {
@@ -116,7 +111,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       const days = mission().days;
       throw new Error(`${what}: ${date} is not a day of mission ${mission().id} (${days[0]?.date} to ${days[days.length - 1]?.date})`);
     }
-    if (i < state.nextIndex) throw new Error(`${what}: ${date} has already run`);
+    if (i < st().nextIndex) throw new Error(`${what}: ${date} has already run`);
     return i;
   };
 
@@ -128,8 +123,9 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       log.warn('reflection ignored', { problems });
       return;
     }
-    state.reflections = withReflection(state.reflections, input);
-    await acts.recordReflection({ missionId: mission().id, athlete: mission().athlete.handle }, state.reflections[state.reflections.length - 1] ?? null);
+    await condition(() => loaded !== undefined);
+    st().reflections = withReflection(st().reflections, input);
+    await acts.recordReflection({ missionId: mission().id, athlete: mission().athlete.handle }, st().reflections[st().reflections.length - 1] ?? null);
   });
 
   setHandler(
@@ -139,7 +135,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       logOverride(o.kind, changed);
       await acts.recordOverride(
         { missionId: mission().id, athlete: mission().athlete.handle },
-        { requestId: `${workflowInfo().runId}:${state.overridesLog.length}:${state.continuedAsNew}`, kind: o.kind, input: o, changed },
+        { requestId: `${workflowInfo().runId}:${st().overridesLog.length}:${st().continuedAsNew}`, kind: o.kind, input: o, changed },
       );
       return { accepted: true, kind: o.kind, changed };
     },
@@ -158,16 +154,16 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       const i = dayIndexOf(date);
       runNowRequest = { date, force: Boolean(input?.force) };
       scheduleVersion++;
-      return { date, dayWorkflowId: dayWorkflowId(mission().id, date), rerun: i < state.nextIndex };
+      return { date, dayWorkflowId: dayWorkflowId(mission().id, date), rerun: i < st().nextIndex };
     },
     {
       validator: (input) => {
         const date = today();
         const i = dayIndexOf(date);
-        if (state.paused) throw new Error('the mission is paused; resume it before running a day');
+        if (st().paused) throw new Error('the mission is paused; resume it before running a day');
         if (i < 0) throw new Error(`today (${date}) is not a day of mission ${mission().id}`);
-        const outcome = state.outcomes.find((o) => o.date === date && o.status !== 'skipped');
-        if (i < state.nextIndex && outcome && !input?.force) {
+        const outcome = st().outcomes.find((o) => o.date === date && o.status !== 'skipped');
+        if (i < st().nextIndex && outcome && !input?.force) {
           throw new Error(`today's cycle (${date}) already ran (${outcome.status}); use force to run it again`);
         }
         if (phase === 'running-day') throw new Error('a day is running right now; try again when it has finished');
@@ -176,8 +172,8 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
   );
 
   setHandler(statusQuery, (): MissionStatus => {
-    const next = mission().days[state.nextIndex] ?? null;
-    const c = countOutcomes(state.outcomes);
+    const next = mission().days[st().nextIndex] ?? null;
+    const c = countOutcomes(st().outcomes);
     return {
       missionId: mission().id,
       name: mission().name,
@@ -185,25 +181,25 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       timezone: tz(),
       runTime: mission().runTime,
       phase,
-      paused: state.paused,
-      pauseReason: state.pauseReason,
+      paused: st().paused,
+      pauseReason: st().pauseReason,
       nextDay: next ? { date: next.date, stage: next.stage, name: next.name } : null,
-      nextRunAt: next && !state.paused ? new Date(Math.max(zonedInstant(next.date, mission().runTime, tz()), Date.now())).toISOString() : null,
+      nextRunAt: next && !st().paused ? new Date(Math.max(zonedInstant(next.date, mission().runTime, tz()), Date.now())).toISOString() : null,
       daysTotal: mission().days.length,
-      daysDone: state.outcomes.filter((o) => o.status !== 'skipped').length,
-      counters: { ...c, continuedAsNew: state.continuedAsNew },
-      lastDay: state.outcomes[state.outcomes.length - 1] ?? null,
-      load: state.load,
+      daysDone: st().outcomes.filter((o) => o.status !== 'skipped').length,
+      counters: { ...c, continuedAsNew: st().continuedAsNew },
+      lastDay: st().outcomes[st().outcomes.length - 1] ?? null,
+      load: st().load,
       ftpW: mission().athlete.ftpW,
       channels: mission().notifications.channels,
-      configHash: state.configHash,
-      reflections: state.reflections,
+      configHash: st().configHash,
+      reflections: st().reflections,
     };
   });
 
   setHandler(upcomingQuery, (n?: number) =>
     mission()
-      .days.slice(state.nextIndex, state.nextIndex + (n ?? 7))
+      .days.slice(st().nextIndex, st().nextIndex + (n ?? 7))
       .map((d) => {
         const eff = effectiveDay(d);
         return {
@@ -212,7 +208,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
           name: d.name,
           type: eff.type,
           durationMin: eff.training.durationMin,
-          override: (state.dayOverrides[d.date] ?? []).join('; ') || null,
+          override: (st().dayOverrides[d.date] ?? []).join('; ') || null,
         };
       }),
   );
@@ -227,16 +223,16 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
         pendingDay(o.otherDate, 'swap-days');
         return;
       case 'pause':
-        if (state.paused) throw new Error('the mission is already paused');
+        if (st().paused) throw new Error('the mission is already paused');
         return;
       case 'resume':
-        if (!state.paused) throw new Error('the mission is not paused');
+        if (!st().paused) throw new Error('the mission is not paused');
         return;
       case 'shift': {
-        const first = mission().days[state.nextIndex];
+        const first = mission().days[st().nextIndex];
         if (!first) throw new Error('shift: the mission has no remaining days');
         const newFirst = addDays(first.date, o.days);
-        const lastRun = state.nextIndex > 0 ? mission().days[state.nextIndex - 1].date : null;
+        const lastRun = st().nextIndex > 0 ? mission().days[st().nextIndex - 1].date : null;
         if (newFirst < today()) throw new Error(`shift: the next day would move to ${newFirst}, before today (${today()})`);
         if (lastRun && newFirst <= lastRun) throw new Error(`shift: the next day would move to ${newFirst}, on or before the last day that ran (${lastRun})`);
         return;
@@ -250,9 +246,9 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
     const m = mission();
     switch (o.kind) {
       case 'rest-day': {
-        state.restDays = [...new Set([...state.restDays, o.date])];
+        st().restDays = [...new Set([...st().restDays, o.date])];
         const note = `rest day requested by the athlete${o.reason ? `: ${o.reason}` : ''}`;
-        state.dayOverrides[o.date] = [...(state.dayOverrides[o.date] ?? []), note];
+        st().dayOverrides[o.date] = [...(st().dayOverrides[o.date] ?? []), note];
         return `${o.date} is now a rest day`;
       }
       case 'swap-days': {
@@ -263,42 +259,42 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
         const days = [...m.days];
         days[i] = { ...b, index: a.index, date: a.date };
         days[j] = { ...a, index: b.index, date: b.date };
-        state.mission = { ...m, days };
+        st().mission = { ...m, days };
         return `${o.date} now rides "${b.name}" and ${o.otherDate} rides "${a.name}"`;
       }
       case 'set-ftp': {
         const before = m.athlete.ftpW;
-        state.mission = { ...m, athlete: { ...m.athlete, ftpW: o.ftpW } };
+        st().mission = { ...m, athlete: { ...m.athlete, ftpW: o.ftpW } };
         return `FTP ${before} W → ${o.ftpW} W`;
       }
       case 'pause':
-        state.paused = true;
-        state.pauseReason = o.reason ?? null;
+        st().paused = true;
+        st().pauseReason = o.reason ?? null;
         return `mission paused${o.reason ? ` (${o.reason})` : ''}; days that pass while paused are skipped`;
       case 'resume':
-        state.paused = false;
-        state.pauseReason = null;
+        st().paused = false;
+        st().pauseReason = null;
         return 'mission resumed';
       case 'shift': {
-        const days = m.days.map((d, idx) => (idx >= state.nextIndex ? { ...d, date: addDays(d.date, o.days) } : d));
+        const days = m.days.map((d, idx) => (idx >= st().nextIndex ? { ...d, date: addDays(d.date, o.days) } : d));
         const moved: Record<IsoDate, string[]> = {};
-        for (const [date, notes] of Object.entries(state.dayOverrides)) {
+        for (const [date, notes] of Object.entries(st().dayOverrides)) {
           const idx = dayIndexOf(date);
-          moved[idx >= state.nextIndex ? addDays(date, o.days) : date] = notes;
+          moved[idx >= st().nextIndex ? addDays(date, o.days) : date] = notes;
         }
-        state.dayOverrides = moved;
-        state.restDays = state.restDays.map((d) => (dayIndexOf(d) >= state.nextIndex ? addDays(d, o.days) : d));
-        state.mission = { ...m, days };
-        return `remaining ${days.length - state.nextIndex} days moved by ${o.days > 0 ? '+' : ''}${o.days} days (next: ${days[state.nextIndex].date})`;
+        st().dayOverrides = moved;
+        st().restDays = st().restDays.map((d) => (dayIndexOf(d) >= st().nextIndex ? addDays(d, o.days) : d));
+        st().mission = { ...m, days };
+        return `remaining ${days.length - st().nextIndex} days moved by ${o.days > 0 ? '+' : ''}${o.days} days (next: ${days[st().nextIndex].date})`;
       }
       case 'set-run-time': {
         const before = m.runTime;
-        state.mission = { ...m, runTime: o.runTime };
+        st().mission = { ...m, runTime: o.runTime };
         return `daily run time ${before} → ${o.runTime} (${m.timezone})`;
       }
       case 'set-channels': {
         const before = m.notifications.channels.join(', ') || 'none';
-        state.mission = { ...m, notifications: { ...m.notifications, channels: [...o.channels] } };
+        st().mission = { ...m, notifications: { ...m.notifications, channels: [...o.channels] } };
         return `notification channels ${before} → ${o.channels.join(', ')}`;
       }
     }
@@ -306,11 +302,24 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
 
   /** The day as it will run, with the athlete's rest-day override applied. */
   function effectiveDay(d: MissionDay): MissionDay {
-    if (!state.restDays.includes(d.date)) return d;
+    if (!st().restDays.includes(d.date)) return d;
     return { ...d, type: 'rest', training: { mode: 'rest', durationMin: 0, focus: 'rest (athlete override)' } };
   }
 
-  // ---------------------------------------------------------------- days
+  // ---------------------------------------------------------------- load, then the days
+
+  if (!loaded) {
+    if (!input.file) throw new Error('missionWorkflow needs a mission file or a carried state');
+    const result = await acts.loadMission({ file: input.file, startDate: input.startDate, nowMs: Date.now() });
+    loaded = initialState(result.mission, result.configHash, localDate(Date.now(), result.mission.timezone));
+  }
+  const state = loaded;
+  phase = state.paused ? 'paused' : 'waiting';
+  upsertSearchAttributes([
+    { key: MISSION_ID, value: state.mission.id },
+    { key: ATHLETE, value: state.mission.athlete.handle },
+    { key: PHASE, value: phase },
+  ]);
 
   async function runDay(index: number, late: boolean, rerun: boolean): Promise<void> {
     const m = mission();
@@ -319,7 +328,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       missionId: m.id,
       missionName: m.name,
       athlete: m.athlete.handle,
-      configHash: state.configHash,
+      configHash: st().configHash,
       date: d.date,
       dayWorkflowId: dayWorkflowId(m.id, d.date),
       day: d,
@@ -330,8 +339,8 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       runTime: m.runTime,
       channels: m.notifications.channels,
       quietHours: m.notifications.quietHours,
-      reflections: state.reflections.filter((r) => r.date < d.date),
-      overrides: state.dayOverrides[d.date] ?? [],
+      reflections: st().reflections.filter((r) => r.date < d.date),
+      overrides: st().dayOverrides[d.date] ?? [],
       missionDays: m.days.slice(Math.max(0, index - 42), index + 15).map((x) => (x.date === d.date ? d : x)),
       totalDays: m.days.length,
       late,
@@ -352,7 +361,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
           ...(d.stage !== null ? [{ key: STAGE, value: d.stage }] : []),
         ],
       });
-      state.load = result.load;
+      st().load = result.load;
       outcome = { date: d.date, status: result.status, decision: result.decision, state: result.state, ranAtLocal, late, note: rerun ? 'rerun' : null };
     } catch (err) {
       const message = rootCauseMessage(err);
@@ -360,63 +369,63 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       await acts.recordDayFailure(ctx, message);
       outcome = { date: d.date, status: 'failed', decision: null, state: null, ranAtLocal, late, note: message };
     }
-    state.outcomes = [...state.outcomes.filter((o) => o.date !== d.date), outcome];
-    setPhase(state.paused ? 'paused' : 'waiting');
+    st().outcomes = [...st().outcomes.filter((o) => o.date !== d.date), outcome];
+    setPhase(st().paused ? 'paused' : 'waiting');
   }
 
   function skipDay(index: number, why: string): void {
     const d = mission().days[index];
-    state.outcomes = [...state.outcomes, { date: d.date, status: 'skipped', decision: null, state: null, ranAtLocal: null, late: false, note: why }];
-    state.nextIndex = index + 1;
+    st().outcomes = [...st().outcomes, { date: d.date, status: 'skipped', decision: null, state: null, ranAtLocal: null, late: false, note: why }];
+    st().nextIndex = index + 1;
   }
 
   let daysThisRun = 0;
-  while (state.nextIndex < mission().days.length) {
-    if (state.paused) {
+  while (st().nextIndex < mission().days.length) {
+    if (st().paused) {
       setPhase('paused');
       const pausedAt = Date.now();
-      await condition(() => !state.paused);
+      await condition(() => !st().paused);
       setPhase('waiting');
       // Days whose run time passed during the pause are skipped, not caught up.
-      while (state.nextIndex < mission().days.length) {
-        const d = mission().days[state.nextIndex];
+      while (st().nextIndex < mission().days.length) {
+        const d = mission().days[st().nextIndex];
         const at = zonedInstant(d.date, mission().runTime, tz());
         if (at < pausedAt || at > Date.now()) break;
-        skipDay(state.nextIndex, 'mission paused');
+        skipDay(st().nextIndex, 'mission paused');
       }
       continue;
     }
 
     // A forced re-run of a day that already ran.
     const request = runNowRequest as { date: IsoDate; force: boolean } | null;
-    if (request && dayIndexOf(request.date) >= 0 && dayIndexOf(request.date) < state.nextIndex) {
+    if (request && dayIndexOf(request.date) >= 0 && dayIndexOf(request.date) < st().nextIndex) {
       runNowRequest = null;
       await runDay(dayIndexOf(request.date), false, true);
       continue;
     }
 
-    const index = state.nextIndex;
+    const index = st().nextIndex;
     const day = mission().days[index];
-    const timing = dayTiming(day, mission().runTime, tz(), Date.now(), state.startedOn);
+    const timing = dayTiming(day, mission().runTime, tz(), Date.now(), st().startedOn);
     if (timing.kind === 'before-start') {
-      skipDay(index, `before the mission started (${state.startedOn})`);
+      skipDay(index, `before the mission started (${st().startedOn})`);
       continue;
     }
     const runNowForThisDay = request !== null && request.date === day.date;
     if (timing.kind === 'wait' && !runNowForThisDay) {
       const version = scheduleVersion;
-      const woken = await condition(() => scheduleVersion !== version || state.paused, timing.at - Date.now());
+      const woken = await condition(() => scheduleVersion !== version || st().paused, timing.at - Date.now());
       if (woken) continue; // something changed: re-evaluate pause, schedule and run-now
     }
     if (runNowForThisDay) runNowRequest = null;
     const late = timing.kind === 'run-late' && Date.now() - timing.at > 60_000;
     await runDay(index, late, false);
-    state.nextIndex = index + 1;
+    st().nextIndex = index + 1;
     daysThisRun++;
 
-    if (state.nextIndex < mission().days.length && (workflowInfo().continueAsNewSuggested || daysThisRun >= maxDaysPerRun)) {
+    if (st().nextIndex < mission().days.length && (workflowInfo().continueAsNewSuggested || daysThisRun >= maxDaysPerRun)) {
       await condition(allHandlersFinished);
-      state.continuedAsNew++;
+      st().continuedAsNew++;
       return await continueAsNew<typeof missionWorkflow>({ state, options });
     }
   }

@@ -82,7 +82,7 @@ export function fakeActivities(mission: MissionConfig, now: () => Promise<number
       return { date: ctx.date, state: 'ready', decision: rest ? 'rest' : 'as_planned', rationale: ['test'], confidence: 1, negotiation: null, tssBand: { min: 0, max: 100 }, maxDurationMin: ctx.day.training.durationMin, degraded: [] };
     },
     async plan(ctx) {
-      return { title: `Workout ${ctx.date}`, sport: 'cycling', durationMin: ctx.day.training.durationMin, targetTss: 0, intervals: [], notes: '', source: 'fallback', fallbackReason: null, tokenUsage: null };
+      return { workout: { title: `Workout ${ctx.date}`, sport: 'cycling', durationMin: ctx.day.training.durationMin, targetTss: 0, intervals: [], notes: '', source: 'fallback', fallbackReason: null, tokenUsage: null }, degraded: null };
     },
     async matchClasses() {
       return [];

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isUserError, UserError } from '../infra/user-error';
+import { stateDir } from '../infra/project-paths';
+import { formatProblems, isMissionConfigError, type MissionConfigError } from '../mission';
+
+/** What `lanterne up` leaves for the other commands, so they find its servers without flags. */
+export interface UpState {
+  pid: number;
+  temporalAddress: string;
+  namespace: string;
+  temporalUiUrl: string | null;
+  databaseUrl: string;
+  dashboardUrl: string | null;
+  missionId: string;
+}
+
+export function upStateFile(): string {
+  return path.join(stateDir(), 'up.json');
+}
+
+export function readUpState(): UpState | null {
+  try {
+    const state = JSON.parse(fs.readFileSync(upStateFile(), 'utf8')) as UpState;
+    process.kill(state.pid, 0); // still running?
+    return state;
+  } catch {
+    return null;
+  }
+}
+
+export function temporalTarget(): { address: string; namespace: string } {
+  const up = readUpState();
+  return {
+    address: process.env.TEMPORAL_ADDRESS ?? up?.temporalAddress ?? '127.0.0.1:7233',
+    namespace: process.env.TEMPORAL_NAMESPACE ?? up?.namespace ?? 'default',
+  };
+}
+
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL ?? readUpState()?.databaseUrl;
+  if (!url) throw new UserError('no database configured', 'set DATABASE_URL, or start `lanterne up` (it runs an embedded PostgreSQL)');
+  return url;
+}
+
+export async function connectClient(): Promise<{ client: Client; close(): Promise<void>; address: string; namespace: string }> {
+  const { address, namespace } = temporalTarget();
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address, connectTimeout: 3000 });
+    await connection.workflowService.getSystemInfo({});
+  } catch {
+    throw new UserError(`no Temporal server answers at ${address}`, 'start one with `npm start` (lanterne up), or set TEMPORAL_ADDRESS');
+  }
+  return { client: new Client({ connection, namespace }), close: () => connection.close(), address, namespace };
+}
+
+/** Prints data as JSON (--json) or as the human rendering. */
+export function output(json: boolean, data: unknown, human: () => string): void {
+  process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human().replace(/\n?$/, '\n'));
+}
+
+/** The message a person should see for an error: the validator's words, the file's problems. */
+export function userMessage(err: unknown): { message: string; hint?: string; expected: boolean } {
+  if (isMissionConfigError(err)) return { message: formatProblems((err as MissionConfigError).problems), expected: true };
+  if (isUserError(err)) return { message: err.message, hint: (err as UserError).hint, expected: true };
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause as Error | undefined;
+    return { message: `rejected: ${cause?.message ?? err.message}`, expected: true };
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    return { message: `no such mission workflow: ${err.workflowId}`, hint: 'start it with `lanterne mission start <file>` (or `npm start`)', expected: true };
+  }
+  return { message: err instanceof Error ? (err.stack ?? err.message) : String(err), expected: false };
+}
+
+export function exitWithError(err: unknown): never {
+  const { message, hint, expected } = userMessage(err);
+  process.stderr.write(`lanterne: ${expected ? '' : 'unexpected error: '}${message}\n${hint ? `  → ${hint}\n` : ''}`);
+  process.exit(expected ? 1 : 2);
+}
+
+/** Wraps a command action so that errors print as one clear message. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      exitWithError(err);
+    }
+  };
+}

@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { Runtime } from '@temporalio/worker';
+import { action, databaseUrl, temporalTarget } from './cli-support';
+import { up } from './up';
+import { registerMissionCommands, registerSteeringCommands } from './mission-commands';
+import { registerExtraCommands } from './extra-commands';
+import { jsonLinesLogger } from '../worker/logger';
+import { openWorkerResources } from '../worker/activity-deps';
+import { createWorker } from '../worker/run-worker';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pkg = require('../../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('lanterne')
+    .description('Lanterne: a daily endurance-training coach on Temporal')
+    .version(pkg.version)
+    .showHelpAfterError();
+
+  program
+    .command('up')
+    .description('the main job: servers, worker, dashboard, the default mission from today; runs until Ctrl-C')
+    .option('--mission <file>', 'mission file', 'missions/tdf_sim_2025.toml')
+    .option('--keep-dates', 'keep the mission file’s own dates instead of starting today')
+    .option('--no-dashboard', 'do not serve the dashboard')
+    .option('--json', 'print the summary as JSON')
+    .action(action(async (o: { mission: string; keepDates?: boolean; dashboard: boolean; json?: boolean }) => up({ mission: o.mission, keepDates: Boolean(o.keepDates), dashboard: o.dashboard, json: Boolean(o.json) })));
+
+  program
+    .command('worker')
+    .description('run a worker alone against TEMPORAL_ADDRESS and DATABASE_URL (Ctrl-C drains and stops it)')
+    .action(
+      action(async () => {
+        Runtime.install({ logger: jsonLinesLogger('INFO'), shutdownSignals: [] });
+        const { address, namespace } = temporalTarget();
+        const resources = await openWorkerResources({ databaseUrl: databaseUrl(), namespace, temporalUiUrl: process.env.TEMPORAL_UI_URL ?? null });
+        const { worker, connection } = await createWorker({ address, namespace, deps: resources.deps });
+        const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+        process.stderr.write(JSON.stringify({ level: 'INFO', message: 'worker running', address, namespace }) + '\n');
+        try {
+          await worker.run();
+        } finally {
+          await connection.close();
+          await resources.close();
+        }
+      }),
+    );
+
+  registerMissionCommands(program);
+  registerSteeringCommands(program);
+  registerExtraCommands(program);
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}

@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
+import { loadMissionFile } from '../mission';
+import { startDevServer, type RunningDevServer } from '../infra/temporal-dev-server';
+import { startPostgres, type RunningPostgres } from '../infra/postgres-server';
+import { registerSearchAttributes } from '../infra/register-search-attributes';
+import { outputDir, projectRoot, stateDir } from '../infra/project-paths';
+import { UserError } from '../infra/user-error';
+import { jsonLinesLogger } from '../worker/logger';
+import { openWorkerResources, type WorkerResources } from '../worker/activity-deps';
+import { createWorker } from '../worker/run-worker';
+import { missionWorkflow } from '../workflows';
+import { missionWorkflowId, runNowUpdate, statusQuery, TASK_QUEUE } from '../shared/mission-api';
+import { ATHLETE, MISSION_ID, PHASE } from '../shared/search-attributes';
+import { localDate } from '../domain/schedule';
+import { upStateFile, type UpState } from './cli-support';
+import { startDashboardIfAvailable } from './dashboard-launch';
+
+export interface UpOptions {
+  mission: string;
+  keepDates: boolean;
+  dashboard: boolean;
+  json: boolean;
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(`${name}=${raw} is not a port number`, 'use a whole number from 1 to 65535');
+  return n;
+}
+
+function say(json: boolean, line: string): void {
+  if (!json) process.stdout.write(line + '\n');
+}
+
+/**
+ * The main job: provisioned servers (or the configured ones), a worker, the default mission
+ * started from today with today's cycle run at once; runs until Ctrl-C, then drains the worker and
+ * stops what it started, in reverse order.
+ */
+export async function up(opts: UpOptions): Promise<void> {
+  const started: { name: string; stop: () => Promise<unknown> }[] = [];
+  let stopping = false;
+  const stopAll = async () => {
+    for (const s of started.reverse()) {
+      await s.stop().catch((err) => process.stderr.write(`lanterne: stopping ${s.name} failed: ${(err as Error).message}\n`));
+    }
+    fs.rmSync(upStateFile(), { force: true });
+  };
+  const onSignal = () => {
+    if (stopping) {
+      process.stderr.write('lanterne: second interrupt, exiting now\n');
+      process.exit(130);
+    }
+    stopping = true;
+    say(opts.json, '\nShutting down: draining the worker, then stopping the servers…');
+    void stopAll().then(() => {
+      say(opts.json, 'Stopped cleanly.');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const missionFile = path.isAbsolute(opts.mission) || fs.existsSync(opts.mission) ? path.resolve(opts.mission) : path.join(projectRoot(), opts.mission);
+    const mission = await loadMissionFile(missionFile); // clear errors before anything starts
+    const state = stateDir();
+    fs.mkdirSync(path.join(state, 'logs'), { recursive: true });
+    Runtime.install({ logger: jsonLinesLogger('WARN'), shutdownSignals: [] });
+
+    // Temporal: the configured server, or the local dev server with its UI.
+    let address = process.env.TEMPORAL_ADDRESS;
+    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+    let uiUrl: string | null = process.env.TEMPORAL_UI_URL ?? null;
+    if (!address) {
+      say(opts.json, 'Starting the Temporal dev server (with its web UI)…');
+      const dev: RunningDevServer = await startDevServer({
+        dbFile: path.join(state, 'temporal.sqlite'),
+        port: portFromEnv('LANTERNE_TEMPORAL_PORT', 7233),
+        uiPort: portFromEnv('LANTERNE_TEMPORAL_UI_PORT', 8233),
+        namespace,
+        logFile: path.join(state, 'logs', 'temporal.log'),
+      });
+      started.push({ name: 'the Temporal dev server', stop: dev.stop });
+      address = dev.address;
+      uiUrl = dev.uiUrl;
+    }
+
+    // PostgreSQL: the configured one, or the embedded server with its data under .lanterne/.
+    let databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) {
+      say(opts.json, 'Starting the embedded PostgreSQL…');
+      const pg: RunningPostgres = await startPostgres({
+        dataDir: path.join(state, 'postgres'),
+        port: process.env.LANTERNE_PG_PORT ? portFromEnv('LANTERNE_PG_PORT', 0) : undefined,
+        logFile: path.join(state, 'logs', 'postgres.log'),
+      });
+      started.push({ name: 'PostgreSQL', stop: pg.stop });
+      databaseUrl = pg.url;
+    }
+
+    const connection = await Connection.connect({ address });
+    started.push({ name: 'the client connection', stop: () => connection.close() });
+    await registerSearchAttributes(connection, namespace);
+    const client = new Client({ connection, namespace });
+
+    const resources: WorkerResources = await openWorkerResources({ databaseUrl, temporalUiUrl: uiUrl, namespace, outputDir: outputDir() });
+    started.push({ name: 'the database pool', stop: resources.close });
+    say(opts.json, 'Starting the worker…');
+    const { worker, connection: workerConnection } = await createWorker({ address, namespace, deps: resources.deps });
+    started.push({ name: 'the worker connection', stop: () => workerConnection.close() });
+    const running = worker.run();
+    started.push({
+      name: 'the worker',
+      stop: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      },
+    });
+
+    const token = process.env.DASHBOARD_TOKEN || randomBytes(18).toString('base64url');
+    const dashboard = opts.dashboard
+      ? await startDashboardIfAvailable({ memory: resources.deps.memory, client, token, temporalUiUrl: uiUrl, namespace })
+      : null;
+    if (dashboard) started.push({ name: 'the dashboard', stop: dashboard.close });
+
+    // The mission, from today, and today's cycle at once.
+    const workflowId = missionWorkflowId(mission.id);
+    let handle;
+    try {
+      handle = await client.workflow.start(missionWorkflow, {
+        taskQueue: TASK_QUEUE,
+        workflowId,
+        args: [{ file: missionFile, startDate: opts.keepDates ? undefined : 'today' }],
+        memo: { missionName: mission.name },
+        typedSearchAttributes: [
+          { key: MISSION_ID, value: mission.id },
+          { key: ATHLETE, value: mission.athlete.handle },
+          { key: PHASE, value: 'starting' },
+        ],
+      });
+      say(opts.json, `Started mission ${mission.id} (${mission.name}) from today.`);
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      handle = client.workflow.getHandle(workflowId);
+      say(opts.json, `Mission ${mission.id} is already running; picking it up.`);
+    }
+
+    const upState: UpState = { pid: process.pid, temporalAddress: address, namespace, temporalUiUrl: uiUrl, databaseUrl, dashboardUrl: dashboard?.url ?? null, missionId: mission.id };
+    fs.writeFileSync(upStateFile(), JSON.stringify(upState, null, 2));
+
+    let today = localDate(Date.now(), mission.timezone);
+    for (let tries = 0; ; tries++) {
+      try {
+        const r = await handle.executeUpdate(runNowUpdate, { args: [{}] });
+        today = r.date;
+        say(opts.json, `Running today's cycle (${r.date}) now…`);
+        break;
+      } catch (err) {
+        if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+        const why = (err.cause as Error | undefined)?.message ?? err.message;
+        if (why.includes('still loading') && tries < 120) {
+          await new Promise((r) => setTimeout(r, 500));
+          continue;
+        }
+        say(opts.json, `Today's cycle: ${why}`);
+        break;
+      }
+    }
+
+    const reportPath = path.join(outputDir(), mission.id, `${today}.md`);
+    const deadline = Date.now() + 120_000;
+    const query = () => handle.query(statusQuery).catch(() => null);
+    let status = await query();
+    while (Date.now() < deadline && !(status?.lastDay?.date === today && status.phase !== 'running-day')) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = (await query()) ?? status;
+    }
+    if (!status) throw new UserError('the mission workflow does not answer its status query', `see ${path.join(state, 'logs')} and the Temporal UI`);
+    const ui = uiUrl ? `${uiUrl}/namespaces/${namespace}/workflows/${workflowId}` : '(no UI: TEMPORAL_ADDRESS points at an external server)';
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ temporalUi: ui, report: fs.existsSync(reportPath) ? reportPath : null, dashboard: dashboard ? `${dashboard.url}/?token=${token}` : null, status }, null, 2) + '\n');
+    } else {
+      const day = status.lastDay;
+      process.stdout.write(
+        [
+          '',
+          `Lanterne is running mission "${mission.name}".`,
+          `  Temporal UI : ${ui}`,
+          `  Report      : ${fs.existsSync(reportPath) ? reportPath : `(not written yet: ${reportPath})`}`,
+          day ? `  Today       : ${day.date} — ${day.decision ?? day.status} (${day.status})` : '',
+          status.nextRunAt ? `  Next run    : ${status.nextRunAt} (${mission.runTime} ${mission.timezone})` : '',
+          dashboard ? `  Dashboard   : ${dashboard.url}/?token=${token}` : '',
+          '',
+          'Press Ctrl-C to stop (the worker drains, servers stop; the mission resumes on the next start).',
+          '',
+        ]
+          .filter((l) => l !== null)
+          .join('\n'),
+      );
+    }
+    await running; // until Ctrl-C
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,53 @@
+import { Pool } from 'pg';
+import { migrate, MemoryStore } from '../memory';
+import { PgTokenStore, loadSecretKey, type TokenStore } from '../secrets';
+import { loadNotifyConfig } from '../communication';
+import { StravaRateLimiter } from '../observation';
+import { outputDir } from '../infra/project-paths';
+import type { ActivityDeps } from '../activities';
+
+/**
+ * The encrypted token store opened on first use, so a worker that only uses the synthetic athlete
+ * needs no LANTERNE_SECRET_KEY; a missing key then fails the one step that needs tokens, clearly.
+ */
+function lazyTokenStore(pool: Pool, env: NodeJS.ProcessEnv): TokenStore {
+  let store: PgTokenStore | null = null;
+  const open = () => (store ??= new PgTokenStore(pool, loadSecretKey(env)));
+  return {
+    load: (athlete, provider) => open().load(athlete, provider),
+    save: (athlete, provider, tokens) => open().save(athlete, provider, tokens),
+    status: (athlete) => open().status(athlete),
+  };
+}
+
+export interface WorkerResources {
+  deps: ActivityDeps;
+  pool: Pool;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL (migrated), the token store and notification settings for one worker process. */
+export async function openWorkerResources(opts: {
+  databaseUrl: string;
+  env?: NodeJS.ProcessEnv;
+  temporalUiUrl?: string | null;
+  namespace?: string;
+  outputDir?: string;
+}): Promise<WorkerResources> {
+  const env = opts.env ?? process.env;
+  const notify = loadNotifyConfig(env);
+  const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
+  pool.on('error', (err) => process.stderr.write(JSON.stringify({ level: 'WARN', message: 'idle database connection lost', error: err.message }) + '\n'));
+  await migrate(pool);
+  const deps: ActivityDeps = {
+    memory: new MemoryStore(pool),
+    tokens: lazyTokenStore(pool, env),
+    notify,
+    outputDir: opts.outputDir ?? outputDir(),
+    env,
+    temporalUiUrl: opts.temporalUiUrl ?? null,
+    namespace: opts.namespace ?? 'default',
+    stravaLimiter: new StravaRateLimiter(),
+  };
+  return { deps, pool, close: () => pool.end() };
+}

@@ -1,0 +1,31 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+import { TASK_QUEUE } from '../shared/mission-api';
+
+export interface StartWorkerOptions {
+  address: string;
+  namespace: string;
+  deps: ActivityDeps;
+  taskQueue?: string;
+  /** Pre-bundled workflow code (tests); by default the worker bundles src/workflows at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** The worker's connection and options: process wiring only, the logic lives in workflows and activities. */
+export async function createWorker(opts: StartWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: opts.address });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: opts.namespace,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+      activities: createActivities(opts.deps),
+      shutdownGraceTime: '20 seconds',
+    });
+    return { worker, connection };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}
