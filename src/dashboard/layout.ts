@@ -41,7 +41,7 @@ export function page(title: string, nonce: string, body: SafeHtml): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${title} · Lanterne</title>
 <style nonce="${nonce}">${CSS}</style>
 </head>

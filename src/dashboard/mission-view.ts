@@ -205,7 +205,7 @@ ${[...m.days].reverse().map((d) => {
   return html`<tr data-date="${d.date}"><td>${d.date}</td><td>${d.run?.status ?? ''}</td><td>${dec ? html`<span class="badge state-${dec.state}">${dec.state}</span>` : ''}</td><td>${dec ? dec.decision.replace(/_/g, ' ') : ''}</td>
 <td class="num">${d.observation?.readiness?.score ?? ''}</td><td class="num">${d.observation?.hrv?.averageHrvMs ?? ''}</td>
 <td class="num">${fixed(d.load?.ctl)}</td><td class="num">${fixed(d.load?.atl)}</td><td class="num">${fixed(d.load?.tsb)}</td><td class="num">${d.plan?.targetTss ?? ''}</td>
-<td>${r ? `RPE ${r.rpe}, ${r.completed}` : ''}</td>
+<td>${r ? html`RPE ${r.rpe}, ${r.completed}${r.note ? html` — “${r.note}”` : null}` : ''}</td>
 <td>${m.temporalUi ? html`<a class="workflow-link" href="${dayWorkflowUrl(m.temporalUi, m.mission.id, d.date)}">${dayWorkflowId(m.mission.id, d.date)}</a>` : html`<code>${dayWorkflowId(m.mission.id, d.date)}</code>`}</td></tr>`;
 })}
 </tbody></table>`;

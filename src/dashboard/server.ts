@@ -324,7 +324,8 @@ function securityHeaders(nonce: string): Record<string, string> {
     'content-security-policy': contentSecurityPolicy(nonce),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
-    'referrer-policy': 'no-referrer',
+    // Not no-referrer: with it, browsers send `Origin: null` on form posts and the Origin check fails.
+    'referrer-policy': 'same-origin',
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
     'cache-control': 'no-store',
@@ -337,7 +338,7 @@ function send(res: http.ServerResponse, status: number, nonce: string, body: str
 }
 
 function redirect(res: http.ServerResponse, location: string): void {
-  res.writeHead(303, { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end();
+  res.writeHead(303, { location, 'cache-control': 'no-store', 'referrer-policy': 'same-origin' }).end();
 }
 
 async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
