@@ -1,0 +1,71 @@
+/**
+ * Helpers shared by the mission workflow tests on the time-skipping server. Each test file still
+ * installs the Runtime once, creates its own environment and bundles once (see mission-days.test.ts).
+ */
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { missionWorkflow, type MissionWorkflowOptions } from '../../src/workflows/mission';
+import { missionWorkflowId, statusQuery, type MissionStatus } from '../../src/shared/mission-api';
+import type { IsoDate } from '../../src/domain/types';
+import { uniqueTaskQueue } from '../support/temporal';
+
+export type MissionHandle = WorkflowHandle<typeof missionWorkflow>;
+
+/** Runs `fn` while a worker with `acts` serves `taskQueue` (queries need a running worker). */
+export async function withWorker<T>(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+  acts: object,
+  taskQueue: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: acts });
+  return worker.runUntil(fn);
+}
+
+export async function startMission(
+  env: TestWorkflowEnvironment,
+  name: string,
+  startDate: IsoDate | 'today',
+  options?: MissionWorkflowOptions,
+): Promise<{ handle: MissionHandle; taskQueue: string }> {
+  const taskQueue = uniqueTaskQueue(name);
+  const handle = await env.client.workflow.start(missionWorkflow, {
+    taskQueue,
+    workflowId: missionWorkflowId(`${name}-${taskQueue}`),
+    args: [{ file: 'missions/test.toml', startDate, options }],
+  });
+  return { handle, taskQueue };
+}
+
+/**
+ * Polls the status query until `ok(status)` holds. Time does not move while polling (the test
+ * server only skips time inside `env.sleep` and `result()`), so this waits for the workflow to
+ * process what it has already been sent, not for a clock.
+ */
+export async function statusWhen(handle: MissionHandle, ok: (s: MissionStatus) => boolean, what: string): Promise<MissionStatus> {
+  let last: MissionStatus | string = 'no answer yet';
+  for (let i = 0; i < 400; i++) {
+    try {
+      const s = await handle.query(statusQuery);
+      if (ok(s)) return s;
+      last = s;
+    } catch (err) {
+      last = String(err); // still loading: the status query refuses until the mission is loaded
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`status never showed ${what}; last: ${JSON.stringify(last)}`);
+}
+
+/** The message a rejected update carries to the caller (the validator's error). */
+export async function rejection(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return err.cause?.message ?? '(no cause)';
+    throw err;
+  }
+  throw new Error('the update was accepted, expected a rejection');
+}
