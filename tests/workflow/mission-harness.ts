@@ -4,7 +4,7 @@
  */
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { missionWorkflow, type MissionWorkflowOptions } from '../../src/workflows/mission';
 import { missionWorkflowId, statusQuery, type MissionStatus } from '../../src/shared/mission-api';
 import type { IsoDate } from '../../src/domain/types';
@@ -29,7 +29,7 @@ export async function startMission(
   name: string,
   startDate: IsoDate | 'today',
   options?: MissionWorkflowOptions,
-): Promise<{ handle: MissionHandle; taskQueue: string }> {
+): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId<typeof missionWorkflow>; taskQueue: string }> {
   const taskQueue = uniqueTaskQueue(name);
   const handle = await env.client.workflow.start(missionWorkflow, {
     taskQueue,
