@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
+import { registerObserveCommand } from './commands/observe';
+import { registerCoachCommand } from './commands/coach';
+import { registerConnectCommand } from './commands/connect';
+import { registerSimulateCommand } from './commands/simulate-command';
+import { registerExportCommand } from './commands/export';
 
 /** observe, coach, connect, simulate and export. */
 export function registerExtraCommands(program: Command): void {
-  void program;
+  registerObserveCommand(program);
+  registerCoachCommand(program);
+  registerConnectCommand(program);
+  registerSimulateCommand(program);
+  registerExportCommand(program);
 }

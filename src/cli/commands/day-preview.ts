@@ -1,0 +1,135 @@
+/**
+ * What the coach would see and decide for one date, computed outside the workflow and writing
+ * nothing: the same modules the daily-cycle activities use (observation sources chosen by
+ * `dataSourceMode`, `observeDay`, `computeLoad`, `decideDay`, `planWorkout`, `matchClasses`),
+ * without the recorded history (no recent days, reflections or learned parameters).
+ */
+import { Pool } from 'pg';
+import type { ClassSuggestion, Decision, DayObservation, IsoDate, LoadFigures, MissionConfig, MissionDay, Workout } from '../../domain/types';
+import { addDays } from '../../domain/schedule';
+import { dayForDate } from '../../mission';
+import { computeLoad, createObservationSources, observeDay, type SourceFailure, type WellnessPoint } from '../../observation';
+import { PgTokenStore, loadSecretKey } from '../../secrets';
+import { migrate } from '../../memory';
+import { decideDay, loadOfflineCatalogue, matchClasses, planWorkout, plannerFromEnv, recentPlannerContext } from '../../coaching';
+import { dataSourceMode, syntheticAthleteFor } from '../../activities/data-sources';
+import { observationTokenStore } from '../../activities/token-store-adapter';
+import { HISTORY_DAYS } from '../../activities';
+import { UserError } from '../../infra/user-error';
+
+export interface ObservePreview {
+  missionId: string;
+  athlete: string;
+  date: IsoDate;
+  /** The mission day on that date, or null when the date is outside the mission. */
+  day: Pick<MissionDay, 'index' | 'stage' | 'name' | 'type'> | null;
+  sources: 'synthetic' | { oura: boolean; strava: boolean };
+  observation: DayObservation;
+  load: LoadFigures;
+  /** Source calls that failed (the observation names the missing parts too). */
+  errors: SourceFailure[];
+  wellness: WellnessPoint[];
+}
+
+export interface CoachPreview extends Omit<ObservePreview, 'wellness'> {
+  decision: Decision;
+  workout: Workout;
+  classes: ClassSuggestion[];
+  classSource: string | null;
+  degraded: string[];
+}
+
+/** The database URL for the token store of real sources; a clear error when none is set. */
+function tokenDatabaseUrl(env: NodeJS.ProcessEnv): string {
+  const url = env.DATABASE_URL;
+  if (!url) {
+    throw new UserError(
+      'Oura/Strava are configured but DATABASE_URL is not set: their tokens live in the encrypted token store in PostgreSQL',
+      'set DATABASE_URL (and LANTERNE_SECRET_KEY), or LANTERNE_DATA_SOURCE=synthetic to use the synthetic athlete',
+    );
+  }
+  return url;
+}
+
+export async function observePreview(mission: MissionConfig, date: IsoDate, env: NodeJS.ProcessEnv): Promise<ObservePreview> {
+  const mode = dataSourceMode(env);
+  const day = dayForDate(mission, date);
+  let pool: Pool | null = null;
+  try {
+    let sources;
+    if (mode.mode === 'synthetic') {
+      const missionStart = day ? addDays(date, -day.index) : mission.startDate;
+      sources = createObservationSources({
+        athlete: mission.athlete.handle,
+        store: { load: async () => null, save: async () => undefined },
+        synthetic: syntheticAthleteFor({ missionId: mission.id, profile: mission.athlete, timezone: mission.timezone, missionStart, date, done: {}, historyDays: HISTORY_DAYS }),
+      });
+    } else {
+      const key = loadSecretKey(env);
+      pool = new Pool({ connectionString: tokenDatabaseUrl(env), max: 2 });
+      await migrate(pool);
+      const store = new PgTokenStore(pool, key);
+      sources = createObservationSources({ athlete: mission.athlete.handle, store: observationTokenStore(store), oura: mode.oura, strava: mode.strava, env });
+    }
+    const result = await observeDay(sources, mission.athlete, date, HISTORY_DAYS);
+    const config = result.errors.find((e) => e.type === 'ObservationConfig');
+    if (config) throw new UserError(`${config.source}: ${config.message}`);
+    const load = computeLoad({ date, athlete: mission.athlete, rides: result.observation.rides, wellness: result.wellness, historyStart: addDays(date, -HISTORY_DAYS) });
+    return {
+      missionId: mission.id,
+      athlete: mission.athlete.handle,
+      date,
+      day: day ? { index: day.index, stage: day.stage, name: day.name, type: day.type } : null,
+      sources: mode.mode === 'synthetic' ? 'synthetic' : { oura: mode.oura, strava: mode.strava },
+      observation: result.observation,
+      load,
+      errors: result.errors,
+      wellness: result.wellness,
+    };
+  } finally {
+    if (pool) await pool.end();
+  }
+}
+
+/** observe → assess → reason → negotiate → plan → match, for a mission day, recording nothing. */
+export async function coachPreview(mission: MissionConfig, date: IsoDate, env: NodeJS.ProcessEnv): Promise<CoachPreview> {
+  const day = dayForDate(mission, date);
+  if (!day) {
+    const first = mission.days[0]?.date;
+    const last = mission.days[mission.days.length - 1]?.date;
+    throw new UserError(`--date ${date} is not a day of mission ${mission.id}`, `pick a date from ${first} to ${last}`);
+  }
+  const observed = await observePreview(mission, date, env);
+  const { decision } = decideDay({
+    day,
+    mission: { athlete: mission.athlete, goals: mission.goals, days: mission.days, planner: mission.planner },
+    observation: observed.observation,
+    load: observed.load,
+    reflections: [],
+    recentDays: [],
+    weekMinutesSoFar: 0,
+  });
+  const setup = plannerFromEnv(mission.planner, env);
+  const workout = await planWorkout(
+    {
+      day,
+      decision,
+      athlete: mission.athlete,
+      weeklyRemainingMin: Math.floor(mission.goals.weeklyHoursCap * 60),
+      recent: recentPlannerContext({ reflections: [], recentDays: [] }),
+      language: mission.planner.language,
+      redact: [mission.athlete.handle],
+    },
+    setup,
+  );
+  const match = await matchClasses(
+    { decision, stageType: day.type, disciplines: mission.athlete.disciplines, targetDurationMin: workout.durationMin > 0 ? workout.durationMin : undefined },
+    { offline: loadOfflineCatalogue(), env },
+  );
+  const modelWasAsked = setup.llm !== null && decision.decision !== 'rest' && decision.maxDurationMin > 0;
+  const degraded = [...decision.degraded];
+  if (modelWasAsked && workout.source === 'fallback') degraded.push(`planner fell back to a template: ${workout.fallbackReason}`);
+  const { wellness: _wellness, ...rest } = observed;
+  void _wellness;
+  return { ...rest, decision, workout, classes: match.suggestions, classSource: match.note, degraded };
+}

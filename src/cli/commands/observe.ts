@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { loadMissionFile } from '../../mission';
+import { action, output } from '../cli-support';
+import { checkDate } from './arguments';
+import { observePreview } from './day-preview';
+import { formatObservePreview } from './formatting';
+
+export function registerObserveCommand(program: Command): void {
+  program
+    .command('observe')
+    .description('print the normalised observation (every missing part with why) and the load figures the coach would see for a date; writes nothing')
+    .requiredOption('--mission <file>', 'mission file')
+    .requiredOption('--date <YYYY-MM-DD>', 'the day to observe (the athlete’s local date)')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      '\nSources: Oura/Strava when OURA_CLIENT_ID / STRAVA_CLIENT_ID are set (tokens from the encrypted store on DATABASE_URL,\n' +
+        'key LANTERNE_SECRET_KEY), else the synthetic athlete with no recorded training. LANTERNE_DATA_SOURCE=synthetic|wearables forces a choice.',
+    )
+    .action(
+      action(async (o: { mission: string; date: string; json?: boolean }) => {
+        const date = checkDate(o.date, '--date');
+        const mission = await loadMissionFile(o.mission);
+        const p = await observePreview(mission, date, process.env);
+        const { wellness: _w, ...shown } = p;
+        void _w;
+        output(Boolean(o.json), shown, () => formatObservePreview(p));
+      }),
+    );
+}
