@@ -8,7 +8,6 @@ import { jsonLinesLogger } from '../worker/logger';
 import { openWorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require('../../package.json') as { version: string };
 
 export function buildProgram(): Command {

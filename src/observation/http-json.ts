@@ -6,7 +6,7 @@
  */
 import {
   MalformedResponseError,
-  ObservationProvider,
+  type ObservationProvider,
   RateLimitError,
   TimeoutError,
   UpstreamUnavailableError,

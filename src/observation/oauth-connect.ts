@@ -5,11 +5,11 @@
  * token URL and return the tokens for the caller to store. The tokens are never logged.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectFailedError, ObservationConfigError, ObservationProvider } from './errors';
-import { resolveTransport, TransportOptions } from './http-json';
-import { exchangeToken, OAuthTokens, TokenStore } from './oauth-tokens';
+import { ConnectFailedError, ObservationConfigError, type ObservationProvider } from './errors';
+import { resolveTransport, type TransportOptions } from './http-json';
+import { exchangeToken, type OAuthTokens, type TokenStore } from './oauth-tokens';
 import { OURA_DEFAULTS, ouraConfigFromEnv } from './oura-client';
 import { STRAVA_DEFAULTS, stravaConfigFromEnv } from './strava-client';
 

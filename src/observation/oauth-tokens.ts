@@ -7,11 +7,11 @@
 import {
   NotConnectedError,
   ObservationConfigError,
-  ObservationProvider,
+  type ObservationProvider,
   ReconnectRequiredError,
   UnexpectedResponseError,
 } from './errors';
-import { describeBody, requestJson, resolveTransport, ResolvedTransport, TransportOptions } from './http-json';
+import { describeBody, requestJson, resolveTransport, type ResolvedTransport, type TransportOptions } from './http-json';
 
 export interface OAuthTokens {
   accessToken: string;

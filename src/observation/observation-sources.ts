@@ -8,8 +8,8 @@ import type { TransportOptions } from './http-json';
 import type { ObservationSources } from './observe-day';
 import type { TokenStore } from './oauth-tokens';
 import { OuraClient, ouraConfigFromEnv, ouraTokenProvider } from './oura-client';
-import { StravaClient, stravaConfigFromEnv, StravaRateLimiter, stravaTokenProvider } from './strava-client';
-import { syntheticSources, SyntheticAthleteConfig } from './synthetic-athlete';
+import { StravaClient, stravaConfigFromEnv, type StravaRateLimiter, stravaTokenProvider } from './strava-client';
+import { syntheticSources, type SyntheticAthleteConfig } from './synthetic-athlete';
 
 export interface ObservationSourcesOptions {
   athlete: string;

@@ -13,7 +13,7 @@ import {
   readinessFromOura,
   rideFromStrava,
   sleepFromOura,
-  WellnessPoint,
+  type WellnessPoint,
   wellnessFromOura,
 } from './normalisers';
 

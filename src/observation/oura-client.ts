@@ -23,9 +23,9 @@ import {
   RequestRejectedError,
   UnexpectedResponseError,
 } from './errors';
-import { describeBody, requestJson, resolveTransport, ResolvedTransport, TransportOptions } from './http-json';
+import { describeBody, requestJson, resolveTransport, type ResolvedTransport, type TransportOptions } from './http-json';
 import { addDays, assertIsoDate } from './iso-dates';
-import { RefreshingTokenProvider, StaticTokenProvider, TokenProvider, TokenStore } from './oauth-tokens';
+import { RefreshingTokenProvider, StaticTokenProvider, type TokenProvider, type TokenStore } from './oauth-tokens';
 
 export const OURA_DEFAULTS = {
   baseUrl: 'https://api.ouraring.com',

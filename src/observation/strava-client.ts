@@ -12,8 +12,8 @@ import {
   RequestRejectedError,
   UnexpectedResponseError,
 } from './errors';
-import { describeBody, requestJson, resolveTransport, ResolvedTransport, TransportOptions } from './http-json';
-import { RefreshingTokenProvider, TokenProvider, TokenStore } from './oauth-tokens';
+import { describeBody, requestJson, resolveTransport, type ResolvedTransport, type TransportOptions } from './http-json';
+import { RefreshingTokenProvider, type TokenProvider, type TokenStore } from './oauth-tokens';
 
 export const STRAVA_DEFAULTS = {
   baseUrl: 'https://www.strava.com/api/v3',

@@ -5,7 +5,7 @@
  * `start_date` as exclusive. Tests can script the next answers of a path (401, 429, 5xx, a hang,
  * a body that is not JSON) and read every request received.
  */
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type OuraCollectionName = 'daily_readiness' | 'daily_sleep' | 'sleep' | 'daily_activity';

@@ -4,7 +4,7 @@
  * use, as Strava documents. Every answer carries the `X-RateLimit-*` and `X-ReadRateLimit-*`
  * headers; tests set the limits and current usage. Tests can script the next answers of a path.
  */
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ScriptedReply {

@@ -1,8 +1,8 @@
-import { FakeOuraServer, startFakeOuraServer } from '../../support/fake-oura-server';
-import { FakeStravaServer, startFakeStravaServer } from '../../support/fake-strava-server';
+import { type FakeOuraServer, startFakeOuraServer } from '../../support/fake-oura-server';
+import { type FakeStravaServer, startFakeStravaServer } from '../../support/fake-strava-server';
 import { connectOAuth, connectProvider } from '../../../src/observation/oauth-connect';
 import { InMemoryTokenStore } from '../../../src/observation/oauth-tokens';
-import { ObservationError } from '../../../src/observation/errors';
+import { type ObservationError } from '../../../src/observation/errors';
 
 let oura: FakeOuraServer;
 let strava: FakeStravaServer;

@@ -6,12 +6,12 @@ import { StravaClient, stravaTokenProvider } from '../../../src/observation/stra
 import { InMemoryTokenStore, RefreshingTokenProvider } from '../../../src/observation/oauth-tokens';
 import {
   dailySleepItem,
-  FakeOuraServer,
+  type FakeOuraServer,
   readinessItem,
   sleepPeriodItem,
   startFakeOuraServer,
 } from '../../support/fake-oura-server';
-import { FakeStravaServer, startFakeStravaServer, summaryActivity } from '../../support/fake-strava-server';
+import { type FakeStravaServer, startFakeStravaServer, summaryActivity } from '../../support/fake-strava-server';
 
 const athlete: AthleteProfile = {
   handle: 'ana',

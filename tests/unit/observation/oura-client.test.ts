@@ -1,16 +1,16 @@
 import {
   dailySleepItem,
-  FakeOuraServer,
+  type FakeOuraServer,
   readinessItem,
   sleepPeriodItem,
   startFakeOuraServer,
 } from '../../support/fake-oura-server';
 import { OuraClient, ouraConfigFromEnv, ouraTokenProvider } from '../../../src/observation/oura-client';
-import { InMemoryTokenStore, RefreshingTokenProvider, StaticTokenProvider, TokenProvider } from '../../../src/observation/oauth-tokens';
+import { InMemoryTokenStore, RefreshingTokenProvider, StaticTokenProvider, type TokenProvider } from '../../../src/observation/oauth-tokens';
 import {
   ForbiddenError,
   MalformedResponseError,
-  ObservationError,
+  type ObservationError,
   RateLimitError,
   ReconnectRequiredError,
   TimeoutError,

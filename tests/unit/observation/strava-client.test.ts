@@ -1,7 +1,7 @@
-import { FakeStravaServer, startFakeStravaServer, summaryActivity } from '../../support/fake-strava-server';
-import { StravaClient, stravaConfigFromEnv, StravaRateLimiter, stravaTokenProvider } from '../../../src/observation/strava-client';
+import { type FakeStravaServer, startFakeStravaServer, summaryActivity } from '../../support/fake-strava-server';
+import { StravaClient, stravaConfigFromEnv, type StravaRateLimiter, stravaTokenProvider } from '../../../src/observation/strava-client';
 import { InMemoryTokenStore } from '../../../src/observation/oauth-tokens';
-import { ObservationError, RateLimitError, ReconnectRequiredError } from '../../../src/observation/errors';
+import { type ObservationError, RateLimitError, ReconnectRequiredError } from '../../../src/observation/errors';
 import { rideFromStrava } from '../../../src/observation/normalisers';
 
 let server: FakeStravaServer;

@@ -1,5 +1,5 @@
 import type { AthleteProfile } from '../../../src/domain/types';
-import { SyntheticAthleteConfig, syntheticSources, SyntheticAthlete } from '../../../src/observation/synthetic-athlete';
+import { type SyntheticAthleteConfig, syntheticSources, SyntheticAthlete } from '../../../src/observation/synthetic-athlete';
 import { observeDay } from '../../../src/observation/observe-day';
 import { computeLoad, rideTss } from '../../../src/observation/training-load';
 import { rideFromStrava } from '../../../src/observation/normalisers';

@@ -1,0 +1,125 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import { startTestDevServer } from '../support/dev-server';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
+import { missionWorkflow } from '../../src/workflows';
+import { dayWorkflowId, missionWorkflowId, statusQuery, TASK_QUEUE } from '../../src/shared/mission-api';
+import { localDate } from '../../src/domain/schedule';
+import type { RunningDevServer } from '../../src/infra/temporal-dev-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * A worker process is killed (SIGKILL) in the middle of a day's cycle — while its planner call is
+ * in flight — and a new worker process takes over: the day completes exactly once, with one row
+ * per step and one e-mail.
+ */
+describe('worker crash mid-cycle', () => {
+  let server: RunningDevServer;
+  let db: TestDatabase;
+  let smtp: SmtpSink;
+  let openai: FakeOpenAiServer;
+  let out: string;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    [server, db, smtp, openai] = await Promise.all([startTestDevServer(), createTestDatabase('lanterne_crash'), startSmtpSink(), startFakeOpenAiServer()]);
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-crash-'));
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    await Promise.all([server?.stop(), db?.drop(), smtp?.close(), openai?.close()]);
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  function startWorker(name: string): ChildProcess {
+    const log = fs.openSync(path.join(out, `${name}.log`), 'a');
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/lanterne.js'), 'worker'], {
+      cwd: ROOT,
+      stdio: ['ignore', log, log],
+      env: {
+        PATH: process.env.PATH,
+        TEMPORAL_ADDRESS: server.address,
+        DATABASE_URL: db.url,
+        LANTERNE_DATA_SOURCE: 'synthetic',
+        LANTERNE_OUTPUT_DIR: out,
+        OPENAI_API_KEY: 'test-key-not-secret',
+        OPENAI_BASE_URL: openai.baseUrl,
+        OPENAI_MAX_RETRIES: '0',
+        OPENAI_TIMEOUT_MS: '120000',
+        SMTP_HOST: smtp.host,
+        SMTP_PORT: String(smtp.port),
+        SMTP_SECURE: 'false',
+        SMTP_FROM: 'coach@lanterne.test',
+        NOTIFY_EMAIL_TO: 'rider@lanterne.test',
+      },
+    });
+    workers.push(child);
+    return child;
+  }
+
+  async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn().catch(() => null);
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; worker logs in ${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  it('completes the day exactly once on the new worker', async () => {
+    // The first planner call hangs (the worker dies during it); later calls fail fast → fallback plan.
+    openai.setHandler((_req, n) => (n === 1 ? { delayMs: 600_000, content: '{}' } : { status: 500, body: { error: { message: 'boom' } } }));
+    const first = startWorker('worker-a');
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection });
+      const workflowId = missionWorkflowId('tdf_sim_2025');
+      const today = localDate(Date.now(), 'Europe/Paris');
+      const handle = await client.workflow.start(missionWorkflow, {
+        taskQueue: TASK_QUEUE,
+        workflowId,
+        args: [{ file: path.join(ROOT, 'missions/tdf_sim_2025.toml'), startDate: 'today' }],
+      });
+      const { runNowUpdate } = await import('../../src/shared/mission-api');
+      await handle.executeUpdate(runNowUpdate, { args: [{}] }).catch(() => undefined);
+      await waitFor('the planner call of worker A', async () => openai.requests.length >= 1, 90_000);
+      first.kill('SIGKILL');
+      await new Promise((r) => first.once('exit', r));
+
+      startWorker('worker-b');
+      const status = await waitFor(
+        'the day to complete on worker B',
+        async () => {
+          const s = await handle.query(statusQuery);
+          return s.lastDay?.date === today && s.phase !== 'running-day' ? s : null;
+        },
+        150_000,
+      );
+      expect(['ok', 'degraded']).toContain(status.lastDay!.status);
+      expect(openai.requests.length).toBeGreaterThanOrEqual(2); // the plan step was retried after the crash
+
+      const executions: string[] = [];
+      for await (const wf of client.workflow.list({ query: `WorkflowId = "${dayWorkflowId('tdf_sim_2025', today)}"` })) executions.push(wf.status.name);
+      expect(executions).toEqual(['COMPLETED']);
+      const rows = await db.pool.query(
+        `select (select count(*) from day_runs where day=$1)::int as runs,
+                (select count(*) from decisions where day=$1)::int as decisions,
+                (select count(*) from plans where day=$1)::int as plans,
+                (select count(*) from notifications where day=$1 and status='sent')::int as sent`,
+        [today],
+      );
+      expect(rows.rows[0]).toEqual({ runs: 1, decisions: 1, plans: 1, sent: 1 });
+      expect(smtp.messages).toHaveLength(1);
+    } finally {
+      await connection.close();
+    }
+  }, 300_000);
+});
