@@ -3,7 +3,7 @@
  * dashboard can run with stored data only. {@link temporalFromClient} implements it over a
  * `@temporalio/client` Client with the shared message definitions.
  */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import {
   missionWorkflowId,
   overrideUpdate,
@@ -39,14 +39,17 @@ export class OverrideRejectedError extends Error {
 }
 
 export interface TemporalGatewayOptions {
-  /** How long a query or describe may take before the dashboard gives up (ms). Default 5000. */
+  /** How long a describe, query or signal may take before the dashboard gives up (ms). Default 5000. */
   rpcTimeoutMs?: number;
+  /** How long an override update may take (it waits for a worker to run the validator and handler). Default 15000. */
+  updateTimeoutMs?: number;
 }
 
 export function temporalFromClient(client: Client, options: TemporalGatewayOptions = {}): DashboardTemporal {
   const timeoutMs = options.rpcTimeoutMs ?? 5000;
+  const updateTimeoutMs = options.updateTimeoutMs ?? 15_000;
   const handle = (missionId: string) => client.workflow.getHandle(missionWorkflowId(missionId));
-  const withDeadline = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + timeoutMs, fn);
+  const withDeadline = <T>(fn: () => Promise<T>, ms = timeoutMs) => client.withDeadline(Date.now() + ms, fn);
 
   async function running(missionId: string) {
     const h = handle(missionId);
@@ -84,7 +87,7 @@ export function temporalFromClient(client: Client, options: TemporalGatewayOptio
     async override(missionId, input) {
       const h = await running(missionId);
       try {
-        return await h.executeUpdate(overrideUpdate, { args: [input] });
+        return await withDeadline(() => h.executeUpdate(overrideUpdate, { args: [input] }), updateTimeoutMs);
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
           throw new OverrideRejectedError(err.cause?.message || err.message);
@@ -98,10 +101,14 @@ export function temporalFromClient(client: Client, options: TemporalGatewayOptio
 function notRunning(err: unknown, workflowId: string): Error {
   if (err instanceof MissionNotRunningError) return err;
   if (err instanceof WorkflowNotFoundError) return new MissionNotRunningError(`no mission workflow ${workflowId} was found`);
-  const code = (err as { code?: number }).code;
-  if (code === 4 /* DEADLINE_EXCEEDED */) {
-    return new MissionNotRunningError(`the mission workflow ${workflowId} did not answer in time (is a worker running?)`);
+  const e = err as { code?: number; message?: string; cause?: { code?: number; details?: string } };
+  const code = e.code ?? e.cause?.code;
+  // DEADLINE_EXCEEDED: nothing answered in time; FAILED_PRECONDITION: the workflow has not completed
+  // its first workflow task yet. Both mean no worker is running it.
+  if (code === 4 || code === 9 || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return new MissionNotRunningError(`the mission workflow ${workflowId} did not answer (is a worker running?)`);
   }
   if (code === 14 /* UNAVAILABLE */) return new MissionNotRunningError('the Temporal server is not reachable');
-  return new MissionNotRunningError(`the mission workflow ${workflowId} could not be reached: ${(err as Error)?.message ?? String(err)}`);
+  const detail = [e.message ?? String(err), e.cause?.details].filter(Boolean).join(': ');
+  return new MissionNotRunningError(`the mission workflow ${workflowId} could not be reached: ${detail}`);
 }

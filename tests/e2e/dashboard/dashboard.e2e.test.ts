@@ -18,7 +18,7 @@ import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../../su
 import { fakeActivities, fakeMission } from '../../support/fake-activities';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { launchBrowser } from '../../support/browser';
-import { ALICE, ALICE_DAYS, ALICE_NOTE_ATTACK, ALICE_RATIONALE, BOB, BOB_RATIONALE, seedMissions } from './seed';
+import { ALICE, ALICE_DAYS, ALICE_NOTE_ATTACK, ALICE_RATIONALE, BOB, BOB_RATIONALE, CAROL, seedMissions } from './seed';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -57,9 +57,15 @@ beforeAll(async () => {
     workflowId: missionWorkflowId(ALICE.missionId),
     args: [{ file: 'missions/alice.toml', startDate: 'today' }],
   });
+  // Carol's workflow runs on a task queue that no worker polls: it cannot answer queries.
+  await env.client.workflow.start(missionWorkflow, {
+    taskQueue: uniqueTaskQueue('no-worker'),
+    workflowId: missionWorkflowId(CAROL.missionId),
+    args: [{ file: 'missions/carol.toml', startDate: 'today' }],
+  });
   dashboard = await startDashboard({
     memory,
-    temporal: temporalFromClient(env.client),
+    temporal: temporalFromClient(env.client, { rpcTimeoutMs: 1500, updateTimeoutMs: 1500 }),
     token: TOKEN,
     temporalUiUrl: TEMPORAL_UI,
     namespace: 'default',
@@ -138,6 +144,7 @@ describe('dashboard in a real browser', () => {
     await expect(rows.allInnerTexts()).resolves.toEqual([
       expect.stringContaining('Tour 2025 (alice)'),
       expect.stringContaining('Bob base block'),
+      expect.stringContaining('Carol block'),
     ]);
     // The cookie alone keeps the visitor signed in.
     const again = await page.goto(`${dashboard.url}/missions`);
@@ -342,6 +349,19 @@ describe('dashboard in a real browser', () => {
     expect(await page.locator('#decision').innerText()).toContain(BOB_RATIONALE);
     expect(await page.locator('body').innerText()).not.toContain(ALICE_RATIONALE);
     expect(await page.locator('#live-status').count()).toBe(0);
+    await context.close();
+  });
+
+  it('says so when the workflow runs but nothing answers (no worker), and sends nothing', async () => {
+    const { context, page } = await signedIn();
+    const carol = `/missions/${CAROL.athlete}/${CAROL.missionId}`;
+    const res = await page.goto(`${dashboard.url}${carol}`);
+    expect(res?.status()).toBe(200);
+    expect(await page.locator('#workflow-not-running').innerText()).toContain(`the mission workflow mission-${CAROL.missionId} did not answer (is a worker running?)`);
+    const form = page.locator('form#override');
+    await form.locator('[name=kind]').selectOption('pause');
+    await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
+    expect(await page.locator('#override-errors').innerText()).toContain('the mission workflow is not running');
     await context.close();
   });
 

@@ -7,6 +7,8 @@ export const BOB = { athlete: 'bob', missionId: 'bob-block' };
 export const ALICE_DAYS = ['2025-07-05', '2025-07-06', '2025-07-07'];
 export const ALICE_RATIONALE = 'HRV 47 ms is under the usual 50–62 ms band (alice-marker)';
 export const ALICE_NOTE_ATTACK = '<img src=x data-attack="1"> legs like lead';
+/** A mission whose workflow runs but has no worker to answer. */
+export const CAROL = { athlete: 'carol', missionId: 'carol-block' };
 export const BOB_RATIONALE = 'Bob slept 9 hours (bob-marker)';
 
 function obs(date: string, score: number, hrv: number): DayObservation {
@@ -83,6 +85,7 @@ export async function seedMissions(memory: MemoryStore): Promise<void> {
   }
   await memory.recordReflection(ALICE, { date: ALICE_DAYS[0]!, rpe: 8, legs: 4, mood: 3, sleepQuality: 3, completed: 'partly', note: ALICE_NOTE_ATTACK });
 
+  await memory.upsertMission(CAROL, { name: 'Carol block', configHash: 'hash-carol' });
   await memory.upsertMission(BOB, { name: 'Bob base block', configHash: 'hash-bob' });
   await memory.recordObservation(BOB, obs('2025-07-06', 90, 70));
   await memory.recordDecision(BOB, { ...decision('2025-07-06', BOB_RATIONALE), state: 'ready', decision: 'as_planned', negotiation: null }, 'hash-bob');
