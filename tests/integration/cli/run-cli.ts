@@ -1,0 +1,48 @@
+/** Runs the built `lanterne` command as a user would (node bin/lanterne.js …) and collects its output. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+const BIN = path.join(ROOT, 'bin', 'lanterne.js');
+
+let built = false;
+/** Compiles src/ to dist/ once per test file, so the tests run the code as it is now. */
+export function buildOnce(): void {
+  if (built) return;
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  } catch {
+    /* type errors elsewhere still emit JavaScript; a missing file shows up in the tests */
+  }
+  built = true;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment for the CLI: the test's process.env minus anything that would reach real services. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(OURA_|STRAVA_|OPENAI_|SMTP_|TWILIO_|PELOTON_|GITHUB_|NOTIFY_|SMS_|LANTERNE_)/.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): { child: ChildProcess; result: Promise<CliResult>; stderrSoFar: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const result = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, result, stderrSoFar: () => stderr };
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<CliResult> {
+  return startCli(args, env, cwd).result;
+}
