@@ -185,7 +185,7 @@ export async function up(opts: UpOptions): Promise<void> {
     if (!status) throw new UserError('the mission workflow does not answer its status query', `see ${path.join(state, 'logs')} and the Temporal UI`);
     const ui = uiUrl ? `${uiUrl}/namespaces/${namespace}/workflows/${workflowId}` : '(no UI: TEMPORAL_ADDRESS points at an external server)';
     if (opts.json) {
-      process.stdout.write(JSON.stringify({ temporalUi: ui, report: fs.existsSync(reportPath) ? reportPath : null, dashboard: dashboard ? `${dashboard.url}/?token=${token}` : null, status }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ temporalUi: ui, report: fs.existsSync(reportPath) ? reportPath : null, dashboard: dashboard ? `${dashboard.url}/missions?token=${token}` : null, status }, null, 2) + '\n');
     } else {
       const day = status.lastDay;
       process.stdout.write(
@@ -196,7 +196,7 @@ export async function up(opts: UpOptions): Promise<void> {
           `  Report      : ${fs.existsSync(reportPath) ? reportPath : `(not written yet: ${reportPath})`}`,
           day ? `  Today       : ${day.date} — ${day.decision ?? day.status} (${day.status})` : '',
           status.nextRunAt ? `  Next run    : ${status.nextRunAt} (${mission.runTime} ${mission.timezone})` : '',
-          dashboard ? `  Dashboard   : ${dashboard.url}/?token=${token}` : '',
+          dashboard ? `  Dashboard   : ${dashboard.url}/missions?token=${token}` : '',
           '',
           'Press Ctrl-C to stop (the worker drains, servers stop; the mission resumes on the next start).',
           '',

@@ -1,0 +1,128 @@
+/**
+ * Records workflow histories from real runs, for the replay tests (tests/replay). It runs the real
+ * workflows with the real activities (synthetic athlete, PostgreSQL, no notifications) on the
+ * time-skipping server, drives them with real messages, and writes each run's history as JSON to
+ * tests/fixtures/histories/. Regenerate with `npm run record-histories` after a deliberate,
+ * patched() change — never to make a failing replay pass.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { createTimeSkippingEnv, workflowBundle, uniqueTaskQueue } from '../../tests/support/temporal';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/db';
+import { openWorkerResources, type WorkerResources } from '../../src/worker/activity-deps';
+import { createActivities } from '../../src/activities';
+import { missionWorkflow } from '../../src/workflows';
+import { missionWorkflowId, overrideUpdate, reflectSignal, statusQuery } from '../../src/shared/mission-api';
+import { addDays, localDate } from '../../src/domain/schedule';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const ROOT = path.resolve(__dirname, '../..');
+const OUT = path.join(ROOT, 'tests/fixtures/histories');
+// Relative: the worker resolves it against the project, and no local path lands in the fixtures.
+const TDF = 'missions/tdf_sim_2025.toml';
+
+let env: TestWorkflowEnvironment;
+let db: TestDatabase;
+let resources: WorkerResources;
+let out: string;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  db = await createTestDatabase('lanterne_record');
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-record-'));
+  resources = await openWorkerResources({ databaseUrl: db.url, outputDir: out, env: { LANTERNE_DATA_SOURCE: 'synthetic' } });
+}, 120_000);
+
+afterAll(async () => {
+  await resources?.close();
+  await db?.drop();
+  await env?.teardown();
+  fs.rmSync(out, { recursive: true, force: true });
+});
+
+async function save(name: string, handle: WorkflowHandle, runIds: string[]): Promise<void> {
+  const files: string[] = [];
+  for (const [i, runId] of runIds.entries()) {
+    const h = env.client.workflow.getHandle(handle.workflowId, runId);
+    const history = await h.fetchHistory();
+    const file = path.join(OUT, runIds.length > 1 ? `${name}.run-${i + 1}.json` : `${name}.json`);
+    fs.writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, ...history }, null, 1) + '\n');
+    files.push(path.relative(ROOT, file));
+  }
+  process.stderr.write(`recorded ${files.join(', ')}\n`);
+}
+
+/** The runs of a continue-as-new chain, first to last, following each run's last event. */
+async function chainOf(workflowId: string, firstRunId: string): Promise<string[]> {
+  const runs = [firstRunId];
+  for (;;) {
+    const history = await env.client.workflow.getHandle(workflowId, runs[runs.length - 1]).fetchHistory();
+    const last = history.events?.[history.events.length - 1];
+    const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+    if (!next) return runs;
+    runs.push(next);
+  }
+}
+
+async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = uniqueTaskQueue('record');
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(resources.deps) });
+  return worker.runUntil(fn(taskQueue));
+}
+
+async function untilDaysDone(handle: WorkflowHandle<typeof missionWorkflow>, n: number): Promise<void> {
+  for (;;) {
+    const s = await handle.query(statusQuery).catch(() => null);
+    if (s && s.daysDone >= n && s.phase !== 'running-day') return;
+    await env.sleep('2 hours');
+  }
+}
+
+it('a whole TdF block with reflections and overrides', async () => {
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  await withWorker(async (taskQueue) => {
+    const handle = await env.client.workflow.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId('record_block'), args: [{ file: TDF, startDate: 'today' }] });
+    await untilDaysDone(handle, 2);
+    const today = localDate(await env.currentTimeMs(), 'Europe/Paris');
+    await handle.signal(reflectSignal, { date: addDays(today, -1), rpe: 8, legs: 4, mood: 3, sleepQuality: 3, completed: 'yes', note: 'hard but fine' });
+    await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'set-ftp', ftpW: 265 }] });
+    await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'rest-day', date: addDays(today, 3), reason: 'family day' }] });
+    const summary = await handle.result();
+    expect(summary.days).toBe(23);
+    await save('tdf-block-with-messages', handle, [(await handle.describe()).runId]);
+  });
+}, 300_000);
+
+it('a paused and resumed mission', async () => {
+  await withWorker(async (taskQueue) => {
+    const handle = await env.client.workflow.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId('record_pause'), args: [{ file: TDF, startDate: 'today' }] });
+    await untilDaysDone(handle, 2);
+    await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'pause', reason: 'travel' }] });
+    await env.sleep('3 days');
+    await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'resume' }] });
+    const summary = await handle.result();
+    expect(summary.skipped).toBeGreaterThanOrEqual(2);
+    await save('tdf-paused-resumed', handle, [(await handle.describe()).runId]);
+  });
+}, 300_000);
+
+it('a continue-as-new chain', async () => {
+  await withWorker(async (taskQueue) => {
+    const handle = await env.client.workflow.start(missionWorkflow, {
+      taskQueue,
+      workflowId: missionWorkflowId('record_chain'),
+      args: [{ file: TDF, startDate: 'today', options: { maxDaysPerRun: 8 } }],
+    });
+    const summary = await handle.result();
+    expect(summary.days).toBe(23);
+    const runs = await chainOf(handle.workflowId, handle.firstExecutionRunId);
+    expect(runs.length).toBe(3);
+    await save('tdf-continue-as-new', handle, runs);
+  });
+}, 300_000);

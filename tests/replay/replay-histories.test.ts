@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { temporal } from '@temporalio/proto';
+import { workflowBundle } from '../support/temporal';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const DIR = path.resolve(__dirname, '../fixtures/histories');
+
+interface RecordedHistory {
+  workflowId: string;
+  events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[];
+}
+
+function load(file: string): RecordedHistory {
+  return JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
+}
+
+/** The recorder wrote protobufjs' own JSON form; fromObject reads it back into a History message. */
+function toHistory(h: RecordedHistory): temporal.api.history.v1.History {
+  return temporal.api.history.v1.History.fromObject({ events: h.events });
+}
+
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  bundle = await workflowBundle();
+}, 120_000);
+
+/**
+ * Histories recorded from real runs (scripts/histories/record-histories.test.ts) must replay
+ * against today's workflow code: a change that would break running missions fails here.
+ */
+describe('replay of recorded histories', () => {
+  it('has the recorded scenarios: a block with messages, a pause/resume, a continue-as-new chain', () => {
+    expect(files).toEqual(
+      expect.arrayContaining(['tdf-block-with-messages.json', 'tdf-paused-resumed.json', 'tdf-continue-as-new.run-1.json', 'tdf-continue-as-new.run-2.json']),
+    );
+  });
+
+  it.each(files)('%s replays without a determinism error', async (file) => {
+    const h = load(file);
+    const results = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, replayName: file }, [{ workflowId: h.workflowId, history: toHistory(h) }])) {
+      results.push(r);
+    }
+    expect(results).toHaveLength(1);
+    expect(results[0].error).toBeUndefined();
+  }, 60_000);
+
+  it('a deliberately altered history fails with a determinism error', async () => {
+    const h = load('tdf-block-with-messages.json');
+    const scheduled = h.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'loadMission');
+    expect(scheduled).toBeDefined();
+    // As if the code had once scheduled a different first activity: today's code must refuse it.
+    scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'loadMissionFromSomewhereElse';
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'altered' }, toHistory(h), h.workflowId)).rejects.toBeInstanceOf(DeterminismViolationError);
+  }, 60_000);
+});
