@@ -1,4 +1,5 @@
 /** Argument checks shared by the extra commands: each error names the option, the value and what is accepted. */
+import { InvalidArgumentError } from 'commander';
 import { UserError } from '../../infra/user-error';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -14,12 +15,12 @@ export function checkDate(value: string | undefined, option: string): string {
   return value;
 }
 
-/** A whole number ≥ min, for commander option parsers. */
+/** A whole number ≥ min, for commander option parsers (commander prints the error and exits 1). */
 export function positiveInt(option: string, min = 1): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
     if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < min) {
-      throw new UserError(`${option} must be a whole number ≥ ${min} (got ${JSON.stringify(v)})`);
+      throw new InvalidArgumentError(`${option} must be a whole number ≥ ${min}`);
     }
     return n;
   };
