@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { Runtime } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { registerSearchAttributes } from '../infra/register-search-attributes';
+import { UserError } from '../infra/user-error';
 import { action, databaseUrl, temporalTarget } from './cli-support';
 import { up } from './up';
 import { registerMissionCommands, registerSteeringCommands } from './mission-commands';
@@ -32,6 +35,15 @@ export function buildProgram(): Command {
       action(async () => {
         Runtime.install({ logger: jsonLinesLogger('INFO'), shutdownSignals: [] });
         const { address, namespace } = temporalTarget();
+        // Register the search attributes the UI filters on (a no-op when they exist, e.g. on the dev server).
+        const admin = await Connection.connect({ address }).catch(() => {
+          throw new UserError(`no Temporal server answers at ${address}`, 'start one (`npm start`, or docker compose up), or set TEMPORAL_ADDRESS');
+        });
+        try {
+          await registerSearchAttributes(admin, namespace);
+        } finally {
+          await admin.close();
+        }
         const resources = await openWorkerResources({ databaseUrl: databaseUrl(), namespace, temporalUiUrl: process.env.TEMPORAL_UI_URL ?? null });
         const { worker, connection } = await createWorker({ address, namespace, deps: resources.deps });
         const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
