@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import type { DecisionKind, IsoDate, MissionConfig, ReadinessState } from '../../domain/types';
 import { loadMissionFile } from '../../mission';
@@ -103,7 +104,7 @@ export function trimMissionFile(file: string, days: number, dir: string): string
 
 function installRuntime(): void {
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
+    Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
   } catch {
     /* already installed in this process (tests): keep it */
   }
@@ -171,6 +172,7 @@ export async function simulateMission(o: SimulateOptions): Promise<SimulationRes
       dbUrl = db.url;
       database = 'scratch database on DATABASE_URL';
     } else {
+      fs.chmodSync(tmp, 0o711); // PostgreSQL runs as another user when we are root: it must reach its folder
       const pg = await startPostgres({ dataDir: path.join(tmp, 'postgres') });
       cleanups.push(() => pg.stop());
       dbUrl = pg.url;
@@ -203,6 +205,9 @@ export async function simulateMission(o: SimulateOptions): Promise<SimulationRes
       let finished = false;
       const poll = (async () => {
         let last = -1;
+        // A query before the mission has loaded is refused (and the test server prints a stack
+        // trace for it): wait until the loadMission activity has completed.
+        while (!finished && !(await missionLoaded(handle))) await new Promise((r) => setTimeout(r, o.pollMs ?? 100));
         while (!finished) {
           try {
             const s = await handle.query(statusQuery);
@@ -238,6 +243,15 @@ export async function simulateMission(o: SimulateOptions): Promise<SimulationRes
     };
   } finally {
     await cleanup();
+  }
+}
+
+async function missionLoaded(handle: WorkflowHandle): Promise<boolean> {
+  try {
+    const history = await handle.fetchHistory();
+    return (history.events ?? []).some((e) => e.activityTaskCompletedEventAttributes);
+  } catch {
+    return false;
   }
 }
 
