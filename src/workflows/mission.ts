@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   executeChild,
   log,
   proxyActivities,
@@ -94,6 +95,9 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
   /** Bumped by anything that changes the schedule, so a waiting loop re-computes its timer. */
   let scheduleVersion = 0;
   let runNowRequest: { date: IsoDate; force: boolean } | null = null;
+  /** Index of the day whose cycle is running right now (a first run or a re-run), else null. */
+  let runningIndex: number | null = null;
+  const RUNNING = 'a day is running right now; try again when it has finished';
 
   const setPhase = (p: MissionPhase) => {
     phase = p;
@@ -112,6 +116,8 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       throw new Error(`${what}: ${date} is not a day of mission ${mission().id} (${days[0]?.date} to ${days[days.length - 1]?.date})`);
     }
     if (i < st().nextIndex) throw new Error(`${what}: ${date} has already run`);
+    // Its cycle has its context already: a change now would be reported but never applied.
+    if (i === runningIndex) throw new Error(`${what}: ${date} is running right now; try again when it has finished`);
     return i;
   };
 
@@ -131,11 +137,14 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
   setHandler(
     overrideUpdate,
     async (o: OverrideInput): Promise<OverrideResult> => {
+      // The update id is unique per accepted update of this workflow (a client retry reuses it),
+      // so the memory store records each override once, however long the log has grown.
+      const requestId = `${workflowInfo().workflowId}:${currentUpdateInfo()?.id ?? workflowInfo().runId}`;
       const changed = applyOverride(o);
       logOverride(o.kind, changed);
       await acts.recordOverride(
         { missionId: mission().id, athlete: mission().athlete.handle },
-        { requestId: `${workflowInfo().runId}:${st().overridesLog.length}:${st().continuedAsNew}`, kind: o.kind, input: o, changed },
+        { requestId, kind: o.kind, input: o, changed },
       );
       return { accepted: true, kind: o.kind, changed };
     },
@@ -166,7 +175,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
         if (i < st().nextIndex && outcome && !input?.force) {
           throw new Error(`today's cycle (${date}) already ran (${outcome.status}); use force to run it again`);
         }
-        if (phase === 'running-day') throw new Error('a day is running right now; try again when it has finished');
+        if (runningIndex !== null) throw new Error(RUNNING);
       },
     },
   );
@@ -229,6 +238,8 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
         if (!st().paused) throw new Error('the mission is not paused');
         return;
       case 'shift': {
+        // The running day would move under its own cycle (its outcome keeps the old date).
+        if (runningIndex !== null && runningIndex >= st().nextIndex) throw new Error(`shift: ${RUNNING}`);
         const first = mission().days[st().nextIndex];
         if (!first) throw new Error('shift: the mission has no remaining days');
         const newFirst = addDays(first.date, o.days);
@@ -346,6 +357,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       late,
     };
     setPhase('running-day');
+    runningIndex = index;
     const ranAtLocal = localTime(Date.now(), tz());
     let outcome: DayOutcome;
     try {
@@ -370,6 +382,9 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       outcome = { date: d.date, status: 'failed', decision: null, state: null, ranAtLocal, late, note: message };
     }
     st().outcomes = [...st().outcomes.filter((o) => o.date !== d.date), outcome];
+    // Mark the day done in the same step that ends "running", so no message sees it in between.
+    if (!rerun) st().nextIndex = index + 1;
+    runningIndex = null;
     setPhase(st().paused ? 'paused' : 'waiting');
   }
 
@@ -420,7 +435,6 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
     if (runNowForThisDay) runNowRequest = null;
     const late = timing.kind === 'run-late' && Date.now() - timing.at > 60_000;
     await runDay(index, late, false);
-    st().nextIndex = index + 1;
     daysThisRun++;
 
     if (st().nextIndex < mission().days.length && (workflowInfo().continueAsNewSuggested || daysThisRun >= maxDaysPerRun)) {
