@@ -41,6 +41,14 @@ export function reflectionProblems(input: unknown): string[] {
   return problems;
 }
 
+/** A free-text reason is kept in the workflow's state and history: text, and not too long. */
+function reasonProblems(kind: string, reason: unknown): string[] {
+  if (reason === undefined) return [];
+  return typeof reason === 'string' && reason.length <= NOTE_MAX_LENGTH
+    ? []
+    : [`${kind} reason must be text of at most ${NOTE_MAX_LENGTH} characters`];
+}
+
 /** Problems with an override's shape (mission-specific checks happen in the workflow). */
 export function overrideProblems(input: unknown): string[] {
   if (typeof input !== 'object' || input === null) return ['an override must be an object'];
@@ -48,7 +56,10 @@ export function overrideProblems(input: unknown): string[] {
   const kinds = ['rest-day', 'swap-days', 'set-ftp', 'pause', 'resume', 'shift', 'set-run-time', 'set-channels'];
   switch (o.kind) {
     case 'rest-day':
-      return isRealDate(o.date) ? [] : [`rest-day needs date as a real YYYY-MM-DD date (got ${JSON.stringify(o.date)})`];
+      return [
+        ...(isRealDate(o.date) ? [] : [`rest-day needs date as a real YYYY-MM-DD date (got ${JSON.stringify(o.date)})`]),
+        ...reasonProblems('rest-day', o.reason),
+      ];
     case 'swap-days': {
       const p: string[] = [];
       if (!isRealDate(o.date)) p.push(`swap-days needs date as a real YYYY-MM-DD date (got ${JSON.stringify(o.date)})`);
@@ -61,6 +72,7 @@ export function overrideProblems(input: unknown): string[] {
         ? []
         : [`set-ftp needs ftpW as whole watts from 50 to 600 (got ${JSON.stringify(o.ftpW)})`];
     case 'pause':
+      return reasonProblems('pause', o.reason);
     case 'resume':
       return [];
     case 'shift':

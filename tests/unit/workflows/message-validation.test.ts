@@ -1,0 +1,88 @@
+import { assertValid, isRealDate, NOTE_MAX_LENGTH, overrideProblems, reflectionProblems } from '../../../src/shared/message-validation';
+
+const goodReflection = { date: '2025-07-05', rpe: 6, legs: 2, mood: 4, sleepQuality: 3, completed: 'yes' };
+
+describe('isRealDate', () => {
+  it.each(['2025-07-05', '2024-02-29', '2025-12-31'])('accepts %s', (d) => expect(isRealDate(d)).toBe(true));
+  it.each(['2025-02-29', '2025-13-01', '2025-7-5', '05/07/2025', '', 20250705, null])('refuses %p', (d) => expect(isRealDate(d)).toBe(false));
+});
+
+describe('reflectionProblems', () => {
+  it('accepts a complete reflection, with or without a note', () => {
+    expect(reflectionProblems(goodReflection)).toEqual([]);
+    expect(reflectionProblems({ ...goodReflection, note: 'felt strong' })).toEqual([]);
+  });
+
+  it('names each field that is out of range, with the accepted range and the value', () => {
+    expect(reflectionProblems({ ...goodReflection, rpe: 11, legs: 0, mood: 2.5, sleepQuality: '3' })).toEqual([
+      'rpe must be a whole number from 1 to 10 (got 11)',
+      'legs must be a whole number from 1 to 5 (got 0)',
+      'mood must be a whole number from 1 to 5 (got 2.5)',
+      'sleepQuality must be a whole number from 1 to 5 (got "3")',
+    ]);
+  });
+
+  it('refuses a bad date, an unknown completion and an overlong note', () => {
+    expect(reflectionProblems({ ...goodReflection, date: '2025-02-30', completed: 'mostly', note: 'x'.repeat(NOTE_MAX_LENGTH + 1) })).toEqual([
+      'date must be a real YYYY-MM-DD date (got "2025-02-30")',
+      'completed must be one of yes, partly, no (got "mostly")',
+      `note must be text of at most ${NOTE_MAX_LENGTH} characters`,
+    ]);
+    expect(reflectionProblems({ ...goodReflection, note: 'x'.repeat(NOTE_MAX_LENGTH) })).toEqual([]);
+  });
+
+  it('refuses what is not an object', () => {
+    expect(reflectionProblems(null)).toEqual(['a reflection must be an object']);
+    expect(reflectionProblems('rpe 6')).toEqual(['a reflection must be an object']);
+  });
+});
+
+describe('overrideProblems', () => {
+  it.each([
+    { kind: 'rest-day', date: '2025-07-10' },
+    { kind: 'rest-day', date: '2025-07-10', reason: 'sore knee' },
+    { kind: 'swap-days', date: '2025-07-10', otherDate: '2025-07-11' },
+    { kind: 'set-ftp', ftpW: 50 },
+    { kind: 'set-ftp', ftpW: 600 },
+    { kind: 'pause' },
+    { kind: 'pause', reason: 'flu' },
+    { kind: 'resume' },
+    { kind: 'shift', days: -60 },
+    { kind: 'shift', days: 3 },
+    { kind: 'set-run-time', runTime: '00:00' },
+    { kind: 'set-run-time', runTime: '23:59' },
+    { kind: 'set-channels', channels: ['email', 'sms'] },
+  ])('accepts %j', (o) => expect(overrideProblems(o)).toEqual([]));
+
+  it.each([
+    [{ kind: 'set-ftp', ftpW: 5000 }, 'set-ftp needs ftpW as whole watts from 50 to 600 (got 5000)'],
+    [{ kind: 'set-ftp', ftpW: 249.5 }, 'set-ftp needs ftpW as whole watts from 50 to 600 (got 249.5)'],
+    [{ kind: 'set-ftp' }, 'set-ftp needs ftpW as whole watts from 50 to 600 (got undefined)'],
+    [{ kind: 'rest-day', date: 'tomorrow' }, 'rest-day needs date as a real YYYY-MM-DD date (got "tomorrow")'],
+    [{ kind: 'rest-day', date: '2025-07-10', reason: 42 }, `rest-day reason must be text of at most ${NOTE_MAX_LENGTH} characters`],
+    [{ kind: 'pause', reason: 'x'.repeat(NOTE_MAX_LENGTH + 1) }, `pause reason must be text of at most ${NOTE_MAX_LENGTH} characters`],
+    [{ kind: 'swap-days', date: '2025-07-10', otherDate: '2025-07-10' }, 'swap-days needs two different dates'],
+    [{ kind: 'shift', days: 0 }, 'shift needs days as a whole number from -60 to 60, not 0 (got 0)'],
+    [{ kind: 'shift', days: 61 }, 'shift needs days as a whole number from -60 to 60, not 0 (got 61)'],
+    [{ kind: 'set-run-time', runTime: '24:00' }, 'set-run-time needs runTime as HH:MM, 24-hour (got "24:00")'],
+    [{ kind: 'set-run-time', runTime: '6:30' }, 'set-run-time needs runTime as HH:MM, 24-hour (got "6:30")'],
+    [{ kind: 'set-channels', channels: [] }, 'set-channels needs a non-empty list of channels from email, sms, twilio'],
+    [{ kind: 'set-channels', channels: ['email', 'pigeon'] }, 'unknown channel "pigeon"; accepted: email, sms, twilio'],
+    [{ kind: 'nap' }, 'unknown override kind "nap"; accepted: rest-day, swap-days, set-ftp, pause, resume, shift, set-run-time, set-channels'],
+    [null, 'an override must be an object'],
+  ])('refuses %j', (o, message) => expect(overrideProblems(o)).toEqual([message]));
+
+  it('lists both bad dates of a swap', () => {
+    expect(overrideProblems({ kind: 'swap-days', date: 'x', otherDate: '2025-02-30' })).toEqual([
+      'swap-days needs date as a real YYYY-MM-DD date (got "x")',
+      'swap-days needs otherDate as a real YYYY-MM-DD date (got "2025-02-30")',
+    ]);
+  });
+});
+
+describe('assertValid', () => {
+  it('throws all problems in one message, and nothing when there are none', () => {
+    expect(() => assertValid([])).not.toThrow();
+    expect(() => assertValid(['a is wrong', 'b is wrong'])).toThrow('a is wrong; b is wrong');
+  });
+});
