@@ -115,6 +115,32 @@ describe('changes to the schedule while the mission runs', () => {
     expect(base.calls[2].ctx.day.training.mode).toBe('rest');
   });
 
+  it('swap-days exchanges two coming days, and a short pause skips nothing', async () => {
+    const { acts, calls } = fakes(4);
+    const today = localDate(await env.currentTimeMs(), TZ);
+    const [d2, d3] = [addDays(today, 1), addDays(today, 2)];
+    const { handle, taskQueue } = await startMission(env, 'swap', 'today');
+    await withWorker(env, bundle, acts, taskQueue, async () => {
+      const s = await statusWhen(handle, (x) => x.lastDay?.date === today && x.phase === 'waiting', 'day 1 done');
+      const swapped = await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'swap-days', date: d2, otherDate: d3 }] });
+      expect(swapped.changed).toBe(`${d2} now rides "Stage 3" and ${d3} rides "Stage 2"`);
+      // Paused until one hour before day 2's run, then resumed: day 2 still runs at 06:30.
+      await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'pause' }] });
+      await env.sleep(Date.parse(s.nextRunAt ?? '') - (await env.currentTimeMs()) - 3_600_000);
+      await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'resume' }] });
+      const resumed = await handle.query(statusQuery);
+      expect(resumed).toMatchObject({ paused: false, counters: { skipped: 0 }, nextRunAt: s.nextRunAt });
+      await handle.result();
+    });
+    expect(calls.map((c) => [c.date, c.ctx.day.stage, c.ctx.day.index])).toEqual([
+      [today, 1, 0],
+      [d2, 3, 1],
+      [d3, 2, 2],
+      [addDays(today, 3), 4, 3],
+    ]);
+    for (const c of calls.slice(1)) expect(localTime(c.atMs, TZ)).toBe('06:30');
+  });
+
   it('gives every override its own request id, also past the 50 kept in the log', async () => {
     const base = fakes(2);
     const recorded: OverrideRecordInput[] = [];
