@@ -52,9 +52,9 @@ export function initialState(mission: MissionConfig, configHash: string, started
   };
 }
 
-/** Adds or replaces the reflection for its date, keeping the newest REFLECTIONS_KEPT by date. */
-export function withReflection(list: Reflection[], input: ReflectInput): Reflection[] {
-  const r: Reflection = {
+/** The reflection as stored: the athlete's fields only, with an empty note when none was sent. */
+export function toReflection(input: ReflectInput): Reflection {
+  return {
     date: input.date,
     rpe: input.rpe,
     legs: input.legs,
@@ -63,6 +63,11 @@ export function withReflection(list: Reflection[], input: ReflectInput): Reflect
     completed: input.completed,
     note: input.note ?? '',
   };
+}
+
+/** Adds or replaces the reflection for its date, keeping the newest REFLECTIONS_KEPT by date. */
+export function withReflection(list: Reflection[], input: ReflectInput): Reflection[] {
+  const r = toReflection(input);
   return [...list.filter((x) => x.date !== r.date), r].sort((a, b) => a.date.localeCompare(b.date)).slice(-REFLECTIONS_KEPT);
 }
 

@@ -26,11 +26,12 @@ import {
   type MissionStatus,
   type OverrideInput,
   type OverrideResult,
+  type ReflectInput,
   type RunNowResult,
 } from '../shared/mission-api';
 import { assertValid, overrideProblems, reflectionProblems } from '../shared/message-validation';
 import { ATHLETE, DAY, MISSION_ID, PHASE, STAGE } from '../shared/search-attributes';
-import { countOutcomes, initialState, withReflection, OVERRIDES_KEPT, type MissionState } from './mission-state';
+import { countOutcomes, initialState, toReflection, withReflection, OVERRIDES_KEPT, type MissionState } from './mission-state';
 import { dailyCycleWorkflow } from './daily-cycle';
 import type { DayContext } from './day-context';
 import type { MissionSummary } from '../activities/mission-summary';
@@ -86,6 +87,8 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
     if (!loaded) throw new Error(NOT_LOADED);
     return loaded;
   };
+  /** Reflections that arrived before the mission loaded (e.g. with signal-with-start). */
+  const earlyReflections: ReflectInput[] = [];
   const options = input.options ?? {};
   const maxDaysPerRun = options.maxDaysPerRun ?? DEFAULT_MAX_DAYS_PER_RUN;
   const mission = () => st().mission;
@@ -129,9 +132,12 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       log.warn('reflection ignored', { problems });
       return;
     }
+    // Stored at once (or as soon as the mission loads), so the next day's context already has it.
+    if (loaded) loaded.reflections = withReflection(loaded.reflections, input);
+    else earlyReflections.push(input);
     await condition(() => loaded !== undefined);
-    st().reflections = withReflection(st().reflections, input);
-    await acts.recordReflection({ missionId: mission().id, athlete: mission().athlete.handle }, st().reflections[st().reflections.length - 1] ?? null);
+    // Record the reflection that was sent (not the newest by date, which may be another one).
+    await acts.recordReflection({ missionId: mission().id, athlete: mission().athlete.handle }, toReflection(input));
   });
 
   setHandler(
@@ -322,7 +328,9 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
   if (!loaded) {
     if (!input.file) throw new Error('missionWorkflow needs a mission file or a carried state');
     const result = await acts.loadMission({ file: input.file, startDate: input.startDate, nowMs: Date.now() });
-    loaded = initialState(result.mission, result.configHash, localDate(Date.now(), result.mission.timezone));
+    const fresh = initialState(result.mission, result.configHash, localDate(Date.now(), result.mission.timezone));
+    for (const r of earlyReflections) fresh.reflections = withReflection(fresh.reflections, r);
+    loaded = fresh;
   }
   const state = loaded;
   phase = state.paused ? 'paused' : 'waiting';

@@ -6,6 +6,9 @@ import type { MissionState } from '../../src/workflows/mission-state';
 import { createTimeSkippingEnv, workflowBundle } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { rejection, startMission, statusWhen, withWorker } from './mission-harness';
+import { uniqueTaskQueue } from '../support/temporal';
+import { missionWorkflow } from '../../src/workflows/mission';
+import { missionWorkflowId } from '../../src/shared/mission-api';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -116,14 +119,36 @@ describe('reflections', () => {
       // An invalid reflection is ignored, not stored.
       await handle.signal(reflectSignal, { date: today, rpe: 11, legs: 4, mood: 2, sleepQuality: 2, completed: 'partly' });
       await statusWhen(handle, (s) => s.reflections.length === 1, 'the reflection');
+      // A late reflection for an older date is kept in date order and recorded as sent.
+      await handle.signal(reflectSignal, { date: addDays(today, -1), rpe: 3, legs: 1, mood: 5, sleepQuality: 5, completed: 'yes' });
+      await statusWhen(handle, (s) => s.reflections.length === 2, 'both reflections');
       await handle.result();
     });
     const [day1, day2, day3] = calls;
     expect(day1.ctx.reflections).toEqual([]);
     const expected = { date: today, rpe: 9, legs: 4, mood: 2, sleepQuality: 2, completed: 'partly', note: 'legs heavy' };
-    expect(day2.ctx.reflections).toEqual([expected]);
-    expect(day3.ctx.reflections).toEqual([expected]);
-    expect(reflections).toEqual([today]);
+    const older = { date: addDays(today, -1), rpe: 3, legs: 1, mood: 5, sleepQuality: 5, completed: 'yes', note: '' };
+    expect(day2.ctx.reflections).toEqual([older, expected]);
+    expect(day3.ctx.reflections).toEqual([older, expected]);
+    expect(reflections).toEqual([today, addDays(today, -1)]);
+  });
+});
+
+describe('messages sent with the start', () => {
+  it('a reflection signalled with the start reaches the first day’s cycle', async () => {
+    const { acts, calls } = fakes(2);
+    const today = localDate(await env.currentTimeMs(), TZ);
+    const yesterday = addDays(today, -1);
+    const taskQueue = uniqueTaskQueue('sws');
+    const handle = await env.client.workflow.signalWithStart(missionWorkflow, {
+      taskQueue,
+      workflowId: missionWorkflowId(`sws-${taskQueue}`),
+      args: [{ file: 'missions/test.toml', startDate: 'today' }],
+      signal: reflectSignal,
+      signalArgs: [{ date: yesterday, rpe: 8, legs: 4, mood: 3, sleepQuality: 2, completed: 'yes' }],
+    });
+    await withWorker(env, bundle, acts, taskQueue, () => handle.result());
+    expect(calls.map((c) => c.ctx.reflections.map((r) => r.date))).toEqual([[yesterday], [yesterday]]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { countOutcomes, initialState, withReflection, REFLECTIONS_KEPT } from '../../../src/workflows/mission-state';
+import { countOutcomes, initialState, toReflection, withReflection, REFLECTIONS_KEPT } from '../../../src/workflows/mission-state';
 import { addDays } from '../../../src/domain/schedule';
 import type { DayOutcome, ReflectInput } from '../../../src/shared/mission-api';
 import { fakeMission } from '../../support/fake-activities';
@@ -18,6 +18,13 @@ describe('initialState', () => {
     s.reflections = withReflection(s.reflections, reflect('2025-07-05'));
     s.dayOverrides['2025-07-06'] = ['rest day requested by the athlete'];
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+  });
+});
+
+describe('toReflection', () => {
+  it('keeps the athlete’s fields and nothing else', () => {
+    const sent = { ...reflect('2025-07-05', 8), note: 'windy', extra: 'ignored' } as ReflectInput;
+    expect(toReflection(sent)).toEqual({ date: '2025-07-05', rpe: 8, legs: 2, mood: 3, sleepQuality: 4, completed: 'yes', note: 'windy' });
   });
 });
 
