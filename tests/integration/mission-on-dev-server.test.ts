@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { runTodayNow, waitForStatus } from '../support/mission-client';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { startTestDevServer } from '../support/dev-server';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -15,6 +16,7 @@ import { localDate } from '../../src/domain/schedule';
 import type { RunningDevServer } from '../../src/infra/temporal-dev-server';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
+
 
 /**
  * End to end on real parts: the Temporal CLI dev server, PostgreSQL, a loopback SMTP server, the
@@ -76,12 +78,9 @@ describe('the TdF mission on the dev server', () => {
     });
     const today = localDate(Date.now(), 'Europe/Paris');
     // The first day runs at once when started after 06:30 Paris; runNow covers the early morning.
-    await handle.executeUpdate(runNowUpdate, { args: [{}] }).catch(() => undefined);
-    let status = await handle.query(statusQuery);
-    for (let i = 0; i < 240 && !(status.lastDay?.date === today && status.phase !== 'running-day'); i++) {
-      await new Promise((r) => setTimeout(r, 250));
-      status = await handle.query(statusQuery);
-    }
+    // Until the mission file is loaded, updates and queries answer "still loading": retry.
+    await runTodayNow(handle);
+    const status = await waitForStatus(handle, (s) => s.lastDay?.date === today && s.phase !== 'running-day');
     expect(status.lastDay).toMatchObject({ date: today });
     expect(['ok', 'degraded']).toContain(status.lastDay?.status);
 
@@ -116,11 +115,7 @@ describe('the TdF mission on the dev server', () => {
     await expect(handle.executeUpdate(runNowUpdate, { args: [{}] })).rejects.toThrow();
     const r = await handle.executeUpdate(runNowUpdate, { args: [{ force: true }] });
     expect(r).toMatchObject({ date: today, rerun: true });
-    let status = await handle.query(statusQuery);
-    for (let i = 0; i < 240 && !(status.lastDay?.note === 'rerun' && status.phase !== 'running-day'); i++) {
-      await new Promise((res) => setTimeout(res, 250));
-      status = await handle.query(statusQuery);
-    }
+    const status = await waitForStatus(handle, (s) => s.lastDay?.note === 'rerun' && s.phase !== 'running-day');
     expect(status.lastDay).toMatchObject({ date: today, note: 'rerun' });
     expect(smtp.messages).toHaveLength(1);
     const n = await db.pool.query(

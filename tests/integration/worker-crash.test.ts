@@ -7,6 +7,7 @@ import { startTestDevServer } from '../support/dev-server';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
+import { runTodayNow } from '../support/mission-client';
 import { missionWorkflow } from '../../src/workflows';
 import { dayWorkflowId, missionWorkflowId, statusQuery, TASK_QUEUE } from '../../src/shared/mission-api';
 import { localDate } from '../../src/domain/schedule';
@@ -88,8 +89,7 @@ describe('worker crash mid-cycle', () => {
         workflowId,
         args: [{ file: path.join(ROOT, 'missions/tdf_sim_2025.toml'), startDate: 'today' }],
       });
-      const { runNowUpdate } = await import('../../src/shared/mission-api');
-      await handle.executeUpdate(runNowUpdate, { args: [{}] }).catch(() => undefined);
+      await runTodayNow(handle);
       await waitFor('the planner call of worker A', async () => openai.requests.length >= 1, 90_000);
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
