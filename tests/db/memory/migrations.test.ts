@@ -24,6 +24,7 @@ describe('migrate', () => {
     expect(first.applied).toEqual(MIGRATIONS.map((m) => m.id));
     expect(await tables(db.pool)).toEqual(
       [
+        'adaptations',
         'athlete_tokens',
         'class_suggestions',
         'config_versions',
