@@ -23,6 +23,11 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const ROOT = path.resolve(__dirname, '../..');
 const OUT = path.join(ROOT, 'tests/fixtures/histories');
+/**
+ * Recordings are tagged with the workflow code version they come from (RECORD_TAG, e.g. v2), and
+ * never overwrite older tags: histories from before a patched() change must keep replaying.
+ */
+const TAG = process.env.RECORD_TAG ?? 'v1';
 // Relative: the worker resolves it against the project, and no local path lands in the fixtures.
 const TDF = 'missions/tdf_sim_2025.toml';
 
@@ -50,7 +55,10 @@ async function save(name: string, handle: WorkflowHandle, runIds: string[]): Pro
   for (const [i, runId] of runIds.entries()) {
     const h = env.client.workflow.getHandle(handle.workflowId, runId);
     const history = await h.fetchHistory();
-    const file = path.join(OUT, runIds.length > 1 ? `${name}.run-${i + 1}.json` : `${name}.json`);
+    const file = path.join(OUT, runIds.length > 1 ? `${name}.run-${i + 1}.${TAG}.json` : `${name}.${TAG}.json`);
+    if (fs.existsSync(file) && process.env.RECORD_OVERWRITE !== '1') {
+      throw new Error(`${path.relative(ROOT, file)} exists: choose a new RECORD_TAG (or RECORD_OVERWRITE=1 if that tag's code never shipped)`);
+    }
     fs.writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, ...history }, null, 1) + '\n');
     files.push(path.relative(ROOT, file));
   }
@@ -84,7 +92,6 @@ async function untilDaysDone(handle: WorkflowHandle<typeof missionWorkflow>, n: 
 }
 
 it('a whole TdF block with reflections and overrides', async () => {
-  fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
   await withWorker(async (taskQueue) => {
     const handle = await env.client.workflow.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId('record_block'), args: [{ file: TDF, startDate: 'today' }] });

@@ -5,6 +5,7 @@ import {
   currentUpdateInfo,
   executeChild,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -30,7 +31,7 @@ import {
   type RunNowResult,
 } from '../shared/mission-api';
 import { assertValid, overrideProblems, reflectionProblems } from '../shared/message-validation';
-import { ATHLETE, DAY, MISSION_ID, PHASE, STAGE } from '../shared/search-attributes';
+import { ATHLETE, DAY, DECISION, MISSION_ID, PHASE, STAGE } from '../shared/search-attributes';
 import { countOutcomes, initialState, toReflection, withReflection, OVERRIDES_KEPT, type MissionState } from './mission-state';
 import { dailyCycleWorkflow } from './daily-cycle';
 import type { DayContext } from './day-context';
@@ -390,6 +391,12 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       outcome = { date: d.date, status: 'failed', decision: null, state: null, ranAtLocal, late, note: message };
     }
     st().outcomes = [...st().outcomes.filter((o) => o.date !== d.date), outcome];
+    // v2: the mission workflow also carries the latest day's decision, so the Temporal UI can list
+    // missions by today's decision. Missions started before this change replay without it
+    // (tests/fixtures/histories); see "Changing workflow code" in the README.
+    if (patched('mission-decision-search-attribute')) {
+      upsertSearchAttributes([{ key: DECISION, value: outcome.decision ?? outcome.status }]);
+    }
     // Mark the day done in the same step that ends "running", so no message sees it in between.
     if (!rerun) st().nextIndex = index + 1;
     runningIndex = null;

@@ -36,8 +36,9 @@ beforeAll(async () => {
  */
 describe('replay of recorded histories', () => {
   it('has the recorded scenarios: a block with messages, a pause/resume, a continue-as-new chain', () => {
+    // v1: recorded before the `mission-decision-search-attribute` patch; they replay through its old branch.
     expect(files).toEqual(
-      expect.arrayContaining(['tdf-block-with-messages.json', 'tdf-paused-resumed.json', 'tdf-continue-as-new.run-1.json', 'tdf-continue-as-new.run-2.json']),
+      expect.arrayContaining(['tdf-block-with-messages.v1.json', 'tdf-paused-resumed.v1.json', 'tdf-continue-as-new.run-1.v1.json', 'tdf-continue-as-new.run-2.v1.json']),
     );
   });
 
@@ -51,8 +52,20 @@ describe('replay of recorded histories', () => {
     expect(results[0].error).toBeUndefined();
   }, 60_000);
 
+  it('v1 histories predate the mission-decision-search-attribute patch; v2 histories take its new branch', () => {
+    // Core records a patch as a `core_patch` marker whose payload names the patch id.
+    const patchIds = (f: string): string[] =>
+      (load(f).events as { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: { data?: string }[] }> } }[])
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+        .flatMap((e) => Object.values(e.markerRecordedEventAttributes!.details ?? {}).flatMap((d) => d.payloads ?? []))
+        .map((p) => (JSON.parse(Buffer.from(p.data ?? '', 'base64').toString('utf8')) as { id?: string }).id ?? '');
+    const hasPatch = (f: string) => patchIds(f).includes('mission-decision-search-attribute');
+    expect(hasPatch('tdf-block-with-messages.v1.json')).toBe(false);
+    expect(hasPatch('tdf-block-with-messages.v2.json')).toBe(true);
+  });
+
   it('a deliberately altered history fails with a determinism error', async () => {
-    const h = load('tdf-block-with-messages.json');
+    const h = load('tdf-block-with-messages.v1.json');
     const scheduled = h.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'loadMission');
     expect(scheduled).toBeDefined();
     // As if the code had once scheduled a different first activity: today's code must refuse it.
