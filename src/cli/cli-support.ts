@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { isUserError, UserError } from '../infra/user-error';
 import { stateDir } from '../infra/project-paths';
+import { dataConverterFromEnv } from '../secrets';
 import { formatProblems, isMissionConfigError, type MissionConfigError } from '../mission';
 
 /** What `lanterne up` leaves for the other commands, so they find its servers without flags. */
@@ -53,7 +54,7 @@ export async function connectClient(): Promise<{ client: Client; close(): Promis
   } catch {
     throw new UserError(`no Temporal server answers at ${address}`, 'start one with `npm start` (lanterne up), or set TEMPORAL_ADDRESS');
   }
-  return { client: new Client({ connection, namespace }), close: () => connection.close(), address, namespace };
+  return { client: new Client({ connection, namespace, dataConverter: dataConverterFromEnv() }), close: () => connection.close(), address, namespace };
 }
 
 /** Prints data as JSON (--json) or as the human rendering. */

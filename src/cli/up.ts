@@ -10,6 +10,7 @@ import { registerSearchAttributes } from '../infra/register-search-attributes';
 import { outputDir, projectRoot, stateDir } from '../infra/project-paths';
 import { UserError } from '../infra/user-error';
 import { jsonLinesLogger } from '../worker/logger';
+import { dataConverterFromEnv } from '../secrets';
 import { openWorkerResources, type WorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
 import { missionWorkflow } from '../workflows';
@@ -108,7 +109,7 @@ export async function up(opts: UpOptions): Promise<void> {
     const connection = await Connection.connect({ address });
     started.push({ name: 'the client connection', stop: () => connection.close() });
     await registerSearchAttributes(connection, namespace);
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, dataConverter: dataConverterFromEnv() });
 
     const resources: WorkerResources = await openWorkerResources({ databaseUrl, temporalUiUrl: uiUrl, namespace, outputDir: outputDir() });
     started.push({ name: 'the database pool', stop: resources.close });

@@ -11,3 +11,4 @@ export {
   type PgTokenStoreOptions,
 } from './token-store';
 export { InMemoryTokenStore } from './in-memory-token-store';
+export { EncryptionCodec, dataConverterFromEnv, PAYLOAD_KEY_ENV, ENCRYPTED_ENCODING } from './payload-codec';

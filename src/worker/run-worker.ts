@@ -1,12 +1,15 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../shared/mission-api';
+import { dataConverterFromEnv } from '../secrets';
 
 export interface StartWorkerOptions {
   address: string;
   namespace: string;
   deps: ActivityDeps;
   taskQueue?: string;
+  /** Environment for the payload codec (LANTERNE_PAYLOAD_KEY); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Pre-bundled workflow code (tests); by default the worker bundles src/workflows at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -21,6 +24,7 @@ export async function createWorker(opts: StartWorkerOptions): Promise<{ worker: 
       taskQueue: opts.taskQueue ?? TASK_QUEUE,
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
       activities: createActivities(opts.deps),
+      dataConverter: dataConverterFromEnv(opts.env ?? process.env),
       shutdownGraceTime: '20 seconds',
     });
     return { worker, connection };
