@@ -134,6 +134,7 @@ export async function up(opts: UpOptions): Promise<void> {
     // The mission, from today, and today's cycle at once.
     const workflowId = missionWorkflowId(mission.id);
     let handle;
+    let freshStart = false;
     try {
       handle = await client.workflow.start(missionWorkflow, {
         taskQueue: TASK_QUEUE,
@@ -146,6 +147,7 @@ export async function up(opts: UpOptions): Promise<void> {
           { key: PHASE, value: 'starting' },
         ],
       });
+      freshStart = true;
       say(opts.json, `Started mission ${mission.id} (${mission.name}) from today.`);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -170,7 +172,8 @@ export async function up(opts: UpOptions): Promise<void> {
           await new Promise((r) => setTimeout(r, 500));
           continue;
         }
-        say(opts.json, `Today's cycle: ${why}`);
+        const ranByItself = freshStart && (why.includes('already ran') || why.includes('running right now'));
+        say(opts.json, ranByItself ? `Today's cycle started by itself: its run time (${mission.runTime} ${mission.timezone}) had passed.` : `Today's cycle: ${why}`);
         break;
       }
     }
