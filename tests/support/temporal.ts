@@ -28,3 +28,26 @@ let counter = 0;
 export function uniqueTaskQueue(name: string): string {
   return `${name}-${process.pid}-${Date.now().toString(36)}-${counter++}`;
 }
+
+export interface TimeSkippingSuite {
+  /** Set in beforeAll: the file's time-skipping environment. */
+  env: TestWorkflowEnvironment;
+  /** Set in beforeAll: the workflow bundle, built once for the file. */
+  bundle: WorkflowBundleWithSourceMap;
+}
+
+/**
+ * One time-skipping environment and one workflow bundle for the calling test file: registers the
+ * beforeAll/afterAll hooks and returns the object they fill in.
+ */
+export function useTimeSkippingEnv(): TimeSkippingSuite {
+  const suite = {} as TimeSkippingSuite;
+  beforeAll(async () => {
+    suite.env = await createTimeSkippingEnv();
+    suite.bundle = await workflowBundle();
+  }, 120_000);
+  afterAll(async () => {
+    await suite.env?.teardown();
+  });
+  return suite;
+}

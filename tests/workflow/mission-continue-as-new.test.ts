@@ -1,37 +1,26 @@
-import { Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { addDays, localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, reflectSignal, statusQuery, upcomingQuery } from '../../src/shared/mission-api';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal';
+import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { startMission, statusWhen, withWorker } from './mission-harness';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await workflowBundle();
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
+const suite = useTimeSkippingEnv();
 
 const TZ = 'Europe/Paris';
 
 describe('continue-as-new in the middle of a mission', () => {
   it('keeps reflections, overrides and progress; every day runs exactly once', async () => {
     const mission = fakeMission({ timezone: TZ, runTime: '06:30' }, 5);
-    const { acts, calls } = fakeActivities(mission, () => env.currentTimeMs());
-    const today = localDate(await env.currentTimeMs(), TZ);
-    const { handle, taskQueue } = await startMission(env, 'can', 'today', { maxDaysPerRun: 2 });
+    const { acts, calls } = fakeActivities(mission, () => suite.env.currentTimeMs());
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
+    const { handle, taskQueue } = await startMission(suite.env, 'can', 'today', { maxDaysPerRun: 2 });
     const firstRunId = handle.firstExecutionRunId;
     const reflection = { date: today, rpe: 7, legs: 3, mood: 4, sleepQuality: 3, completed: 'yes' as const, note: 'good' };
 
-    const [summary, status, upcoming] = await withWorker(env, bundle, acts, taskQueue, async () => {
+    const [summary, status, upcoming] = await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       await statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done');
       // Before the first boundary (after day 2): a reflection, a new FTP and a rest day after it.
       await handle.signal(reflectSignal, reflection);
@@ -40,7 +29,7 @@ describe('continue-as-new in the middle of a mission', () => {
       await statusWhen(handle, (s) => s.reflections.length === 1, 'the reflection');
 
       // Let days 2 and 3 run: the workflow continues as new after day 2.
-      await env.sleep('2 days');
+      await suite.env.sleep('2 days');
       const mid = await statusWhen(handle, (s) => s.lastDay?.date === addDays(today, 2), 'day 3 done');
       expect(mid.counters.continuedAsNew).toBe(1);
       const description = await handle.describe();

@@ -1,38 +1,26 @@
 import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { missionWorkflow } from '../../src/workflows';
 import { localDate, localTime } from '../../src/domain/schedule';
-import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../support/temporal';
+import { uniqueTaskQueue, useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { missionWorkflowId, statusQuery } from '../../src/shared/mission-api';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await workflowBundle();
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
+const suite = useTimeSkippingEnv();
 
 async function run<T>(acts: object, taskQueue: string, fn: () => Promise<T>): Promise<T> {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: acts });
+  const worker = await Worker.create({ connection: suite.env.nativeConnection, taskQueue, workflowBundle: suite.bundle, activities: acts });
   return worker.runUntil(fn);
 }
 
 describe('missionWorkflow on the time-skipping server', () => {
   it('walks 3 mission days, each cycle at the mission’s local run time', async () => {
     const mission = fakeMission({ timezone: 'Europe/Paris', runTime: '06:30' }, 3);
-    const { acts, calls } = fakeActivities(mission, () => env.currentTimeMs());
+    const { acts, calls } = fakeActivities(mission, () => suite.env.currentTimeMs());
     const taskQueue = uniqueTaskQueue('days');
     const summary = await run(acts, taskQueue, () =>
-      env.client.workflow.execute(missionWorkflow, {
+      suite.env.client.workflow.execute(missionWorkflow, {
         taskQueue,
         workflowId: missionWorkflowId(`days-${taskQueue}`),
         args: [{ file: 'missions/test.toml', startDate: 'today' }],
@@ -47,12 +35,12 @@ describe('missionWorkflow on the time-skipping server', () => {
 
   it('records a failed day and goes on to the next', async () => {
     const mission = fakeMission({}, 3);
-    const start = localDate(await env.currentTimeMs(), mission.timezone);
+    const start = localDate(await suite.env.currentTimeMs(), mission.timezone);
     const { addDays } = await import('../../src/domain/schedule');
     const failDate = addDays(start, 1);
-    const { acts, calls, failures } = fakeActivities(mission, () => env.currentTimeMs(), { failOn: [failDate] });
+    const { acts, calls, failures } = fakeActivities(mission, () => suite.env.currentTimeMs(), { failOn: [failDate] });
     const taskQueue = uniqueTaskQueue('fail');
-    const handle = await env.client.workflow.start(missionWorkflow, {
+    const handle = await suite.env.client.workflow.start(missionWorkflow, {
       taskQueue,
       workflowId: missionWorkflowId(`fail-${taskQueue}`),
       args: [{ file: 'missions/test.toml', startDate: 'today' }],

@@ -1,24 +1,13 @@
-import { Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { addDays, localDate, localTime } from '../../src/domain/schedule';
 import type { ClockTime, IsoDate } from '../../src/domain/types';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal';
+import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { startMission, withWorker } from './mission-harness';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await workflowBundle();
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
+const suite = useTimeSkippingEnv();
 
 const TZ = 'Europe/Paris';
 const HOUR = 3_600_000;
@@ -35,7 +24,7 @@ function lastSunday(year: number, month: number): IsoDate {
  * starts at real time and jumps ahead after each completed workflow, so dates cannot be fixed).
  */
 async function nextChange(month: 3 | 10): Promise<IsoDate> {
-  const today = localDate(await env.currentTimeMs(), TZ);
+  const today = localDate(await suite.env.currentTimeMs(), TZ);
   const year = Number(today.slice(0, 4));
   for (const y of [year, year + 1]) {
     const d = lastSunday(y, month);
@@ -48,9 +37,9 @@ async function nextChange(month: 3 | 10): Promise<IsoDate> {
 async function runAround(change: IsoDate, runTime: ClockTime, days = 5) {
   const start = addDays(change, -2);
   const mission = fakeMission({ timezone: TZ, runTime }, days, start);
-  const { acts, calls } = fakeActivities(mission, () => env.currentTimeMs());
-  const { handle, taskQueue } = await startMission(env, `dst-${change}`, start);
-  const summary = await withWorker(env, bundle, acts, taskQueue, () => handle.result());
+  const { acts, calls } = fakeActivities(mission, () => suite.env.currentTimeMs());
+  const { handle, taskQueue } = await startMission(suite.env, `dst-${change}`, start);
+  const summary = await withWorker(suite.env, suite.bundle, acts, taskQueue, () => handle.result());
   expect(summary.days).toBe(days);
   expect(calls.map((c) => c.date)).toEqual(Array.from({ length: days }, (_, i) => addDays(start, i)));
   return calls;

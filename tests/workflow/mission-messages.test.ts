@@ -1,9 +1,8 @@
-import { Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { addDays, localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, reflectSignal, runNowUpdate, statusQuery, upcomingQuery, type OverrideInput } from '../../src/shared/mission-api';
 import type { MissionState } from '../../src/workflows/mission-state';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal';
+import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { rejection, startMission, statusWhen, withWorker } from './mission-harness';
 import { uniqueTaskQueue } from '../support/temporal';
@@ -12,24 +11,14 @@ import { missionWorkflowId } from '../../src/shared/mission-api';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await workflowBundle();
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
+const suite = useTimeSkippingEnv();
 
 const TZ = 'Europe/Paris';
 
 /** Fake activities that also keep the final state handed to summarizeMission. */
 function fakes(days = 5) {
   const mission = fakeMission({ timezone: TZ, runTime: '06:30' }, days);
-  const f = fakeActivities(mission, () => env.currentTimeMs());
+  const f = fakeActivities(mission, () => suite.env.currentTimeMs());
   const finalStates: MissionState[] = [];
   const summarize = f.acts.summarizeMission;
   f.acts.summarizeMission = async (scope, state) => {
@@ -42,9 +31,9 @@ function fakes(days = 5) {
 describe('pause and resume', () => {
   it('skips the days that pass while paused and runs the later ones', async () => {
     const { acts, calls, finalStates, overrides } = fakes(5);
-    const today = localDate(await env.currentTimeMs(), TZ);
-    const { handle, taskQueue } = await startMission(env, 'pause', 'today');
-    await withWorker(env, bundle, acts, taskQueue, async () => {
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
+    const { handle, taskQueue } = await startMission(suite.env, 'pause', 'today');
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       await statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done');
 
       const paused = await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'pause', reason: 'flu' }] });
@@ -54,7 +43,7 @@ describe('pause and resume', () => {
       const whilePaused = await handle.query(statusQuery);
       expect(whilePaused).toMatchObject({ paused: true, pauseReason: 'flu', phase: 'paused', nextRunAt: null });
 
-      await env.sleep('2 days'); // days 2 and 3 pass at 06:30 while paused
+      await suite.env.sleep('2 days'); // days 2 and 3 pass at 06:30 while paused
       expect(calls.map((c) => c.date)).toEqual([today]);
 
       await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'resume' }] });
@@ -81,10 +70,10 @@ describe('rest-day override', () => {
   it('turns a future training day into a rest day that the upcoming query and the day cycle see', async () => {
     const { acts, calls, mission } = fakes(4);
     expect(mission.days[2].training.mode).toBe('indoor'); // day 3 is a training day in the plan
-    const today = localDate(await env.currentTimeMs(), TZ);
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
     const day3 = addDays(today, 2);
-    const { handle, taskQueue } = await startMission(env, 'rest', 'today');
-    await withWorker(env, bundle, acts, taskQueue, async () => {
+    const { handle, taskQueue } = await startMission(suite.env, 'rest', 'today');
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       await statusWhen(handle, (s) => s.lastDay?.date === today, 'day 1 done');
       const res = await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'rest-day', date: day3, reason: 'sore knee' }] });
       expect(res).toEqual({ accepted: true, kind: 'rest-day', changed: `${day3} is now a rest day` });
@@ -111,9 +100,9 @@ describe('rest-day override', () => {
 describe('reflections', () => {
   it('a reflection signalled before a day reaches that day’s cycle', async () => {
     const { acts, calls, reflections } = fakes(3);
-    const today = localDate(await env.currentTimeMs(), TZ);
-    const { handle, taskQueue } = await startMission(env, 'reflect', 'today');
-    await withWorker(env, bundle, acts, taskQueue, async () => {
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
+    const { handle, taskQueue } = await startMission(suite.env, 'reflect', 'today');
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       await statusWhen(handle, (s) => s.lastDay?.date === today, 'day 1 done');
       await handle.signal(reflectSignal, { date: today, rpe: 9, legs: 4, mood: 2, sleepQuality: 2, completed: 'partly', note: 'legs heavy' });
       // An invalid reflection is ignored, not stored.
@@ -137,17 +126,17 @@ describe('reflections', () => {
 describe('messages sent with the start', () => {
   it('a reflection signalled with the start reaches the first day’s cycle', async () => {
     const { acts, calls } = fakes(2);
-    const today = localDate(await env.currentTimeMs(), TZ);
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
     const yesterday = addDays(today, -1);
     const taskQueue = uniqueTaskQueue('sws');
-    const handle = await env.client.workflow.signalWithStart(missionWorkflow, {
+    const handle = await suite.env.client.workflow.signalWithStart(missionWorkflow, {
       taskQueue,
       workflowId: missionWorkflowId(`sws-${taskQueue}`),
       args: [{ file: 'missions/test.toml', startDate: 'today' }],
       signal: reflectSignal,
       signalArgs: [{ date: yesterday, rpe: 8, legs: 4, mood: 3, sleepQuality: 2, completed: 'yes' }],
     });
-    await withWorker(env, bundle, acts, taskQueue, () => handle.result());
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, () => handle.result());
     expect(calls.map((c) => c.ctx.reflections.map((r) => r.date))).toEqual([[yesterday], [yesterday]]);
   });
 });
@@ -155,10 +144,10 @@ describe('messages sent with the start', () => {
 describe('updates that are refused', () => {
   it('rejects bad overrides and run-now with a message that says why', async () => {
     const { acts, calls, mission } = fakes(4);
-    const today = localDate(await env.currentTimeMs(), TZ);
-    const { handle, taskQueue } = await startMission(env, 'bad', 'today');
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
+    const { handle, taskQueue } = await startMission(suite.env, 'bad', 'today');
     const override = (o: unknown) => handle.executeUpdate(overrideUpdate, { args: [o as OverrideInput] });
-    await withWorker(env, bundle, acts, taskQueue, async () => {
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       await statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done');
       const last = addDays(today, 3);
 

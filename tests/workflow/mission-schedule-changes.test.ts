@@ -1,30 +1,19 @@
-import { Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { addDays, localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, runNowUpdate, statusQuery, upcomingQuery } from '../../src/shared/mission-api';
 import type { OverrideRecordInput } from '../../src/activities/activity-api';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal';
+import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { rejection, startMission, statusWhen, withWorker } from './mission-harness';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await workflowBundle();
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
+const suite = useTimeSkippingEnv();
 
 const TZ = 'Europe/Paris';
 
 function fakes(days: number) {
-  return fakeActivities(fakeMission({ timezone: TZ, runTime: '06:30' }, days), () => env.currentTimeMs());
+  return fakeActivities(fakeMission({ timezone: TZ, runTime: '06:30' }, days), () => suite.env.currentTimeMs());
 }
 
 async function until(ok: () => boolean, what: string): Promise<void> {
@@ -35,9 +24,9 @@ async function until(ok: () => boolean, what: string): Promise<void> {
 describe('changes to the schedule while the mission runs', () => {
   it('shift +1 moves the remaining days; set-run-time moves the daily run', async () => {
     const { acts, calls } = fakes(3);
-    const today = localDate(await env.currentTimeMs(), TZ);
-    const { handle, taskQueue } = await startMission(env, 'shift', 'today');
-    await withWorker(env, bundle, acts, taskQueue, async () => {
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
+    const { handle, taskQueue } = await startMission(suite.env, 'shift', 'today');
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       await statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done');
       const shifted = await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'shift', days: 1 }] });
       expect(shifted.changed).toBe(`remaining 2 days moved by +1 days (next: ${addDays(today, 2)})`);
@@ -54,14 +43,14 @@ describe('changes to the schedule while the mission runs', () => {
 
   it('run-now before the run time runs today at once, and not again at the run time', async () => {
     const { acts, calls } = fakes(3);
-    const today = localDate(await env.currentTimeMs(), TZ);
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
     const tomorrow = addDays(today, 1);
-    const { handle, taskQueue } = await startMission(env, 'early', 'today');
-    await withWorker(env, bundle, acts, taskQueue, async () => {
+    const { handle, taskQueue } = await startMission(suite.env, 'early', 'today');
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       const s = await statusWhen(handle, (x) => x.lastDay?.date === today && x.phase === 'waiting', 'day 1 done');
       // Skip to one hour before tomorrow's 06:30 run.
-      await env.sleep(Date.parse(s.nextRunAt ?? '') - (await env.currentTimeMs()) - 3_600_000);
-      expect(localTime(await env.currentTimeMs(), TZ)).toBe('05:30');
+      await suite.env.sleep(Date.parse(s.nextRunAt ?? '') - (await suite.env.currentTimeMs()) - 3_600_000);
+      expect(localTime(await suite.env.currentTimeMs(), TZ)).toBe('05:30');
       const res = await handle.executeUpdate(runNowUpdate, { args: [{}] });
       expect(res).toMatchObject({ date: tomorrow, rerun: false });
       await until(() => calls.length === 2, 'the early run');
@@ -74,7 +63,7 @@ describe('changes to the schedule while the mission runs', () => {
 
   it('refuses to change the day whose cycle is running, and accepts a change to a later day', async () => {
     const base = fakes(3);
-    const today = localDate(await env.currentTimeMs(), TZ);
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
     const day2 = addDays(today, 1);
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
@@ -85,10 +74,10 @@ describe('changes to the schedule while the mission runs', () => {
         if (ctx.date === day2) await gate; // hold day 2's cycle open
       },
     };
-    const { handle, taskQueue } = await startMission(env, 'running', 'today');
-    await withWorker(env, bundle, acts, taskQueue, async () => {
+    const { handle, taskQueue } = await startMission(suite.env, 'running', 'today');
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       const s = await statusWhen(handle, (x) => x.lastDay?.date === today && x.phase === 'waiting', 'day 1 done');
-      await env.sleep(Date.parse(s.nextRunAt ?? '') - (await env.currentTimeMs()) + 1_000);
+      await suite.env.sleep(Date.parse(s.nextRunAt ?? '') - (await suite.env.currentTimeMs()) + 1_000);
       await until(() => base.calls.length === 2, 'day 2 started');
       await statusWhen(handle, (x) => x.phase === 'running-day', 'day 2 running');
       try {
@@ -117,16 +106,16 @@ describe('changes to the schedule while the mission runs', () => {
 
   it('swap-days exchanges two coming days, and a short pause skips nothing', async () => {
     const { acts, calls } = fakes(4);
-    const today = localDate(await env.currentTimeMs(), TZ);
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
     const [d2, d3] = [addDays(today, 1), addDays(today, 2)];
-    const { handle, taskQueue } = await startMission(env, 'swap', 'today');
-    await withWorker(env, bundle, acts, taskQueue, async () => {
+    const { handle, taskQueue } = await startMission(suite.env, 'swap', 'today');
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       const s = await statusWhen(handle, (x) => x.lastDay?.date === today && x.phase === 'waiting', 'day 1 done');
       const swapped = await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'swap-days', date: d2, otherDate: d3 }] });
       expect(swapped.changed).toBe(`${d2} now rides "Stage 3" and ${d3} rides "Stage 2"`);
       // Paused until one hour before day 2's run, then resumed: day 2 still runs at 06:30.
       await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'pause' }] });
-      await env.sleep(Date.parse(s.nextRunAt ?? '') - (await env.currentTimeMs()) - 3_600_000);
+      await suite.env.sleep(Date.parse(s.nextRunAt ?? '') - (await suite.env.currentTimeMs()) - 3_600_000);
       await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'resume' }] });
       const resumed = await handle.query(statusQuery);
       expect(resumed).toMatchObject({ paused: false, counters: { skipped: 0 }, nextRunAt: s.nextRunAt });
@@ -151,9 +140,9 @@ describe('changes to the schedule while the mission runs', () => {
         return base.acts.recordOverride(scope, o);
       },
     };
-    const today = localDate(await env.currentTimeMs(), TZ);
-    const { handle, taskQueue } = await startMission(env, 'ids', 'today');
-    await withWorker(env, bundle, acts, taskQueue, async () => {
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
+    const { handle, taskQueue } = await startMission(suite.env, 'ids', 'today');
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
       await statusWhen(handle, (x) => x.lastDay?.date === today, 'day 1 done');
       for (let i = 0; i < 55; i++) {
         await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'set-ftp', ftpW: 200 + i }] });

@@ -1,35 +1,24 @@
-import { Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadMissionFile } from '../../src/mission';
 import { addDays, localDate, localTime } from '../../src/domain/schedule';
 import { statusQuery } from '../../src/shared/mission-api';
-import { createTimeSkippingEnv, workflowBundle } from '../support/temporal';
+import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities } from '../support/fake-activities';
 import { startMission, withWorker } from './mission-harness';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await workflowBundle();
-}, 120_000);
-
-afterAll(async () => {
-  await env?.teardown();
-});
+const suite = useTimeSkippingEnv();
 
 describe('the Tour de France 2025 simulation, first to last day', () => {
   it('runs all 23 days in order at 06:30 Paris time, rest days as rest', async () => {
     const mission = await loadMissionFile('missions/tdf_sim_2025.toml');
     expect(mission.days).toHaveLength(23);
-    const { acts, calls } = fakeActivities(mission, () => env.currentTimeMs());
-    const start = localDate(await env.currentTimeMs(), 'Europe/Paris');
-    const { handle, taskQueue } = await startMission(env, 'tdf', 'today');
+    const { acts, calls } = fakeActivities(mission, () => suite.env.currentTimeMs());
+    const start = localDate(await suite.env.currentTimeMs(), 'Europe/Paris');
+    const { handle, taskQueue } = await startMission(suite.env, 'tdf', 'today');
 
-    const [summary, status] = await withWorker(env, bundle, acts, taskQueue, async () => [await handle.result(), await handle.query(statusQuery)] as const);
+    const [summary, status] = await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => [await handle.result(), await handle.query(statusQuery)] as const);
 
     expect(summary.days).toBe(23);
     expect(summary.ok).toBe(23);

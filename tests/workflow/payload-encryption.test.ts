@@ -1,22 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Worker, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { TimeSkippingWorkflowClient, type TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
+import { TimeSkippingWorkflowClient } from '@temporalio/testing';
 import { missionWorkflow } from '../../src/workflows';
 import { missionWorkflowId } from '../../src/shared/mission-api';
 import { dataConverterFromEnv, EncryptionCodec, ENCRYPTED_ENCODING, parseSecretKey } from '../../src/secrets';
-import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../support/temporal';
+import { uniqueTaskQueue, useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  bundle = await workflowBundle();
-}, 120_000);
-afterAll(async () => env?.teardown());
+const suite = useTimeSkippingEnv();
 
 const key = () => randomBytes(32).toString('base64');
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
@@ -25,17 +18,17 @@ describe('payload encryption (LANTERNE_PAYLOAD_KEY)', () => {
   it('keeps mission data out of the Temporal history while the workflow runs normally', async () => {
     const dataConverter = dataConverterFromEnv({ LANTERNE_PAYLOAD_KEY: key() });
     const mission = fakeMission({ name: 'Secret ride to Peyragudes' }, 2);
-    const { acts } = fakeActivities(mission, () => env.currentTimeMs());
+    const { acts } = fakeActivities(mission, () => suite.env.currentTimeMs());
     const taskQueue = uniqueTaskQueue('codec');
     // A time-skipping client with the codec: it encrypts what it sends and skips time while waiting.
-    const client = new TimeSkippingWorkflowClient({ connection: env.connection, dataConverter });
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: acts, dataConverter });
+    const client = new TimeSkippingWorkflowClient({ connection: suite.env.connection, dataConverter });
+    const worker = await Worker.create({ connection: suite.env.nativeConnection, taskQueue, workflowBundle: suite.bundle, activities: acts, dataConverter });
     const handle = await client.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId(`codec-${taskQueue}`), args: [{ file: 'missions/x.toml', startDate: 'today' }] });
     const summary = await worker.runUntil(handle.result());
     expect(summary.name).toBe('Secret ride to Peyragudes');
 
     // What the server holds: encrypted payloads only.
-    const history = await env.client.workflow.getHandle(handle.workflowId).fetchHistory();
+    const history = await suite.env.client.workflow.getHandle(handle.workflowId).fetchHistory();
     const payloads = (history.events ?? []).flatMap((e) => [
       ...(e.activityTaskCompletedEventAttributes?.result?.payloads ?? []),
       ...(e.workflowExecutionCompletedEventAttributes?.result?.payloads ?? []),

@@ -248,7 +248,7 @@ describe('broken mission files', () => {
     ['secret-athlete-id.toml', '987654321'],
     ['secret-api-key.toml', 'sk-proj-abcdefghijklmnopqrstuvwxyz123456'],
     ['secret-password.toml', 'hunter2'],
-    ['secret-in-notes.toml', 'sk-abcdefghijklmnopqrstuvwxyz0123456789'],
+    ['secret-in-notes.toml', 'sk-test_not_a_real_key_0123456789'],
     ['several-mistakes.toml', 'hunter2'],
   ])('%s: the secret value is in the file but never in any output', async (file, secret) => {
     const at = path.join(DIR, file);
