@@ -103,6 +103,9 @@ export async function up(opts: UpOptions): Promise<void> {
         logFile: path.join(state, 'logs', 'postgres.log'),
       });
       started.push({ name: 'PostgreSQL', stop: pg.stop });
+      if (pg.dataDir !== path.join(state, 'postgres')) {
+        say(opts.json, `  (PostgreSQL keeps its data in ${pg.dataDir}: its server user cannot enter ${state})`);
+      }
       databaseUrl = pg.url;
     }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { ManagedProcess } from './managed-process';
 import { freePort, assertPortFree } from './ports';
@@ -27,6 +28,8 @@ export interface RunningPostgres {
   url: string;
   port: number;
   binDir: string;
+  /** Where the data lives (the requested folder, or its stand-in when root's server user cannot reach it). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -67,6 +70,21 @@ function serverUser(): { uid: number; gid: number; name: string } | null {
   throw new UserError('running as root, and neither a `postgres` nor a `nobody` user exists to run PostgreSQL', 'run as a normal user or set DATABASE_URL');
 }
 
+/** The first folder above `dir` that `user` cannot traverse (PostgreSQL must reach its data folder), or null. */
+function blockedAncestor(dir: string, user: { uid: number; gid: number }): string | null {
+  const parts: string[] = [];
+  for (let d = path.dirname(path.resolve(dir)); ; d = path.dirname(d)) {
+    parts.unshift(d);
+    if (d === path.dirname(d)) break;
+  }
+  for (const d of parts) {
+    const st = fs.statSync(d);
+    const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
+    if ((st.mode & bit) === 0) return d;
+  }
+  return null;
+}
+
 function chownTree(dir: string, uid: number, gid: number): void {
   fs.chownSync(dir, uid, gid);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -96,13 +114,28 @@ export async function startPostgres(opts: PostgresServerOptions): Promise<Runnin
   const port = opts.port ?? (await freePort());
   if (opts.port) await assertPortFree(port, 'the embedded PostgreSQL', 'LANTERNE_PG_PORT');
   const runAs = serverUser();
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  let dataDir = opts.dataDir;
+  if (runAs && blockedAncestor(dataDir, runAs)) {
+    // Running as root inside a folder the server user cannot enter (e.g. /root/…): keep the data in
+    // a stand-in folder tied to the requested one, so it persists across runs all the same.
+    const id = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12);
+    dataDir = path.join(process.env.LANTERNE_PG_FALLBACK_DIR ?? '/var/lib/lanterne', `pg-${id}`);
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
   // The socket lives in the data directory, so several servers never collide on /tmp.
-  const pgData = path.join(opts.dataDir, 'pgdata');
-  const logFile = opts.logFile ?? path.join(opts.dataDir, 'postgres.log');
+  const pgData = path.join(dataDir, 'pgdata');
+  const logFile = opts.logFile ?? path.join(dataDir, 'postgres.log');
   if (runAs) {
     // Every folder up to the data dir must be traversable by the server user.
-    chownTree(opts.dataDir, runAs.uid, runAs.gid);
+    const blocked = blockedAncestor(dataDir, runAs);
+    if (blocked) {
+      throw new UserError(
+        `PostgreSQL runs as user "${runAs.name}" (Lanterne runs as root) and cannot reach ${dataDir}: ${blocked} is closed to it`,
+        `open it (chmod o+x ${blocked}), run Lanterne as a normal user, or choose another LANTERNE_STATE_DIR (or set DATABASE_URL)`,
+      );
+    }
+    chownTree(dataDir, runAs.uid, runAs.gid);
   }
   const spawnIds = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
   if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) {
@@ -122,7 +155,7 @@ export async function startPostgres(opts: PostgresServerOptions): Promise<Runnin
   const proc = ManagedProcess.start(
     'PostgreSQL',
     path.join(binDir, 'postgres'),
-    ['-D', pgData, '-p', String(port), '-h', '127.0.0.1', '-k', opts.dataDir, '-c', 'fsync=off', '-c', 'max_connections=200'],
+    ['-D', pgData, '-p', String(port), '-h', '127.0.0.1', '-k', dataDir, '-c', 'fsync=off', '-c', 'max_connections=200'],
     { logFile, ...spawnIds },
   );
   const url = `postgres://${user}@127.0.0.1:${port}/postgres`;
@@ -139,6 +172,7 @@ export async function startPostgres(opts: PostgresServerOptions): Promise<Runnin
     url: `postgres://${user}@127.0.0.1:${port}/${database}`,
     port,
     binDir,
+    dataDir,
     stop: () => proc.stop(),
   };
 }

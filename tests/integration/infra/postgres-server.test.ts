@@ -37,6 +37,27 @@ describe('embedded PostgreSQL launcher', () => {
     await second.stop();
   });
 
+  it('as root inside a folder closed to the server user, keeps the data in a stand-in folder that persists', async () => {
+    const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-pg-closed-')); // mode 0700
+    const fallback = tmp();
+    dirs.push(closed);
+    const before = process.env.LANTERNE_PG_FALLBACK_DIR;
+    process.env.LANTERNE_PG_FALLBACK_DIR = fallback;
+    try {
+      const requested = path.join(closed, 'state', 'postgres');
+      const first = await startPostgres({ dataDir: requested });
+      const asRoot = process.getuid?.() === 0;
+      expect(first.dataDir.startsWith(asRoot ? fallback : requested)).toBe(true);
+      await first.stop();
+      const second = await startPostgres({ dataDir: requested });
+      expect(second.dataDir).toBe(first.dataDir); // the same stand-in every time
+      await second.stop();
+    } finally {
+      if (before === undefined) delete process.env.LANTERNE_PG_FALLBACK_DIR;
+      else process.env.LANTERNE_PG_FALLBACK_DIR = before;
+    }
+  });
+
   it('refuses a port that is already in use with a clear message', async () => {
     const running = await startPostgres({ dataDir: tmp() });
     try {

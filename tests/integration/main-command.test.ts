@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { freePort, isListening } from '../../src/infra/ports';
+import { localDate } from '../../src/domain/schedule';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The main command as a user runs it (`lanterne up`, what `npm start` ends with), on free ports and
+ * its own state folder: today's report in three formats, the mission answering the CLI, the
+ * dashboard serving it, a reflection reaching the workflow, and a clean Ctrl-C.
+ */
+describe('lanterne up', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-up-'));
+  fs.chmodSync(tmp, 0o755); // reachable by PostgreSQL's server user when the tests run as root
+  let up: ChildProcess;
+  let stdout = '';
+  let env: Record<string, string>;
+  let ports: number[];
+
+  afterAll(() => {
+    if (up && up.exitCode === null) up.kill('SIGKILL');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/lanterne.js'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+
+  it('starts everything, runs today, prints where to look', async () => {
+    ports = [await freePort(), await freePort(), await freePort()];
+    env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      LANTERNE_STATE_DIR: path.join(tmp, 'state'),
+      LANTERNE_OUTPUT_DIR: path.join(tmp, 'output'),
+      LANTERNE_TEMPORAL_PORT: String(ports[0]),
+      LANTERNE_TEMPORAL_UI_PORT: String(ports[1]),
+      DASHBOARD_PORT: String(ports[2]),
+      DASHBOARD_TOKEN: 'test-dashboard-token-0123456789',
+    };
+    up = spawn(process.execPath, [path.join(ROOT, 'bin/lanterne.js'), 'up'], { cwd: ROOT, env });
+    up.stdout!.on('data', (d) => (stdout += d));
+    let stderr = '';
+    up.stderr!.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 120_000;
+    while (!stdout.includes('Press Ctrl-C') && Date.now() < deadline && up.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+    expect(stdout).toContain('Press Ctrl-C');
+    expect(stderr).not.toContain('unexpected error');
+
+    const today = localDate(Date.now(), 'Europe/Paris');
+    expect(stdout).toContain(`Temporal UI : http://127.0.0.1:${ports[1]}/namespaces/default/workflows/mission-tdf_sim_2025`);
+    expect(stdout).toContain(`Report      : ${path.join(tmp, 'output', 'tdf_sim_2025', `${today}.md`)}`);
+    for (const ext of ['md', 'html', 'json']) expect(fs.existsSync(path.join(tmp, 'output', 'tdf_sim_2025', `${today}.${ext}`))).toBe(true);
+    // The Temporal UI answers.
+    expect((await fetch(`http://127.0.0.1:${ports[1]}/`)).status).toBe(200);
+  }, 150_000);
+
+  it('answers the CLI, serves the dashboard, and takes a reflection into the workflow', async () => {
+    const status = cli('mission', 'status', 'tdf_sim_2025', '--json');
+    expect(status.status).toBe(0);
+    const s = JSON.parse(status.stdout);
+    expect(s).toMatchObject({ missionId: 'tdf_sim_2025', daysTotal: 23 });
+
+    const page = await fetch(`http://127.0.0.1:${ports[2]}/missions`, { headers: { authorization: 'Bearer test-dashboard-token-0123456789' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Tour de France 2025 simulation');
+    expect((await fetch(`http://127.0.0.1:${ports[2]}/missions`)).status).toBe(401);
+
+    const yesterday = localDate(Date.now() - 86_400_000, 'Europe/Paris');
+    const sent = cli('reflect', 'tdf_sim_2025', '--date', yesterday, '--rpe', '7', '--legs', '3', '--mood', '4', '--sleep', '4', '--completed', 'yes', '--json');
+    expect(sent.status).toBe(0);
+    let reflections: { date: string }[] = [];
+    for (let i = 0; i < 40 && reflections.length === 0; i++) {
+      reflections = JSON.parse(cli('mission', 'status', 'tdf_sim_2025', '--json').stdout).reflections;
+      if (reflections.length === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(reflections).toEqual([expect.objectContaining({ date: yesterday, rpe: 7 })]);
+
+    const bad = cli('override', 'tdf_sim_2025', 'set-ftp', '--ftp', '5000');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('set-ftp needs ftpW as whole watts from 50 to 600 (got 5000)');
+  }, 60_000);
+
+  it('stops cleanly on Ctrl-C, leaving nothing listening', async () => {
+    up.kill('SIGINT');
+    const code = await new Promise((r) => up.once('exit', r));
+    expect(code).toBe(0);
+    expect(stdout).toContain('Stopped cleanly.');
+    for (const p of ports) expect(await isListening(p)).toBe(false);
+    expect(fs.existsSync(path.join(tmp, 'state', 'up.json'))).toBe(false);
+  }, 60_000);
+});
