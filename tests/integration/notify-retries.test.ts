@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
+import { useTimeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
+import { waitForStatus } from '../support/mission-client';
+import { openWorkerResources, type WorkerResources } from '../../src/worker/activity-deps';
+import { createActivities } from '../../src/activities';
+import { createNotifier } from '../../src/communication';
+import { missionWorkflow } from '../../src/workflows';
+import { missionWorkflowId } from '../../src/shared/mission-api';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+/**
+ * The notify activity loses its worker right after the SMTP server accepted the message (its first
+ * attempt throws after sending). Temporal retries it: the outbox row says "sent", so the athlete
+ * still gets exactly one e-mail.
+ */
+describe('notifications under activity retries', () => {
+  const suite = useTimeSkippingEnv();
+  let db: TestDatabase;
+  let smtp: SmtpSink;
+  let resources: WorkerResources;
+  let out: string;
+  const attempts: number[] = [];
+
+  beforeAll(async () => {
+    [db, smtp] = await Promise.all([createTestDatabase('lanterne_retry'), startSmtpSink()]);
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-retry-'));
+    resources = await openWorkerResources({
+      databaseUrl: db.url,
+      outputDir: out,
+      env: { LANTERNE_DATA_SOURCE: 'synthetic', SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', SMTP_FROM: 'coach@lanterne.test', NOTIFY_EMAIL_TO: 'rider@lanterne.test' },
+    });
+    resources.deps.notifier = (outbox) => {
+      const real = createNotifier({ config: resources.deps.notify, outbox });
+      return {
+        async notifyDay(req) {
+          const result = await real.notifyDay(req);
+          const attempt = Context.current().info.attempt;
+          attempts.push(attempt);
+          if (attempt === 1) throw new Error('worker lost right after the SMTP server accepted the message');
+          return result;
+        },
+        close: () => real.close(),
+      };
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await resources?.close();
+    await Promise.all([db?.drop(), smtp?.close()]);
+    fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it('sends one e-mail for the day although notify ran twice', async () => {
+    const taskQueue = uniqueTaskQueue('retry');
+    const worker = await Worker.create({ connection: suite.env.nativeConnection, taskQueue, workflowBundle: suite.bundle, activities: createActivities(resources.deps) });
+    await worker.runUntil(async () => {
+      const handle = await suite.env.client.workflow.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId(`retry-${taskQueue}`), args: [{ file: 'missions/tdf_sim_2025.toml', startDate: 'today' }] });
+      const status = await waitForStatus(handle, (s) => s.daysDone >= 1 && s.phase !== 'running-day');
+      await handle.terminate('test done');
+      expect(status.lastDay?.status).toBe('ok');
+      const day = status.lastDay!.date;
+      expect(attempts).toEqual([1, 2]);
+      expect(smtp.messages).toHaveLength(1);
+      expect(smtp.messages[0].subject).toContain(day);
+      const rows = await db.pool.query(`select status, count(*)::int as n from notifications where day = $1 group by status`, [day]);
+      expect(rows.rows).toEqual([{ status: 'sent', n: 1 }]);
+    });
+  }, 120_000);
+});
