@@ -86,18 +86,43 @@ export function preferredFormats(decision: DecisionKind, stage: StageType): stri
 }
 
 export interface ClassRequest {
-  decision: Pick<Decision, 'decision' | 'tssBand' | 'maxDurationMin'>;
+  decision: Pick<Decision, 'decision' | 'tssBand' | 'maxDurationMin'> & Partial<Pick<Decision, 'state'>>;
   stageType: StageType;
   disciplines: Discipline[];
   /** Duration of the planned workout; defaults to the decision's maximum. */
   targetDurationMin?: number;
 }
 
-/** Score every class for the day and return the best three (empty on rest days or without cycling). */
+/** The longest optional spin offered on a rest day, and its intensity ceiling (IF). */
+const REST_DAY_OPTION = { maxMin: 30, maxIf: 0.6 };
+
+/**
+ * On a rest day that rest is the plan for (readiness ready or caution), three optional easy spins
+ * for an athlete who wants to move; none when the rest is for safety (strained, sick) or unknown.
+ */
+function restDayOptions(classes: PelotonClass[], req: ClassRequest): ClassSuggestion[] {
+  const state = req.decision.state;
+  if (state !== 'ready' && state !== 'caution') return [];
+  return classes
+    .filter((c) => c.discipline === 'cycling' && !c.isFtpTest && c.durationMin <= REST_DAY_OPTION.maxMin && c.estIf <= REST_DAY_OPTION.maxIf)
+    .sort((a, b) => a.estIf - b.estIf || a.durationMin - b.durationMin || a.id.localeCompare(b.id))
+    .slice(0, 3)
+    .map((c, i) => ({
+      id: c.id,
+      title: c.title,
+      durationMin: c.durationMin,
+      classType: classFormat(c),
+      score: Math.round((1 - i * 0.1) * 1000) / 1000,
+      why: `Optional, only if you feel like moving: rest is today's plan. ${c.durationMin} min, est. IF ${c.estIf.toFixed(2)} (TSS ${c.estTss}), easy enough not to cost tomorrow.`,
+    }));
+}
+
+/** Score every class for the day and return the best three (optional easy spins on rest days; none without cycling). */
 export function scoreClasses(classes: PelotonClass[], req: ClassRequest): ClassSuggestion[] {
   const kind = req.decision.decision;
-  if (kind === 'rest' || req.decision.maxDurationMin <= 0) return [];
   if (!req.disciplines.includes('cycling')) return [];
+  if (kind === 'rest') return restDayOptions(classes, req);
+  if (req.decision.maxDurationMin <= 0) return [];
   const formats = preferredFormats(kind, req.stageType);
   const target = Math.min(req.targetDurationMin ?? req.decision.maxDurationMin, req.decision.maxDurationMin);
   const bandMid = (req.decision.tssBand.min + req.decision.tssBand.max) / 2;

@@ -65,7 +65,21 @@ describe('scoreClasses', () => {
     expect(classFormat(catalogue.find((c) => c.id === scoreClasses(catalogue, req('as_planned', 'hilly', 30))[0].id)!)).toBe('Intervals');
   });
 
-  it('suggests nothing on a rest day, for an athlete who does not ride, or when nothing fits the time', () => {
+  it('on a planned rest day offers three optional easy spins; on a safety rest (strained, sick, unknown) none', () => {
+    const rest = req('rest', 'rest', 0);
+    const options = scoreClasses(catalogue, { ...rest, decision: { ...rest.decision, state: 'ready' } });
+    expect(options).toHaveLength(3);
+    for (const o of options) {
+      expect(o.durationMin).toBeLessThanOrEqual(30);
+      expect(o.why).toMatch(/^Optional, only if you feel like moving: rest is today's plan\./);
+      expect(catalogue.find((c) => c.id === o.id)!.estIf).toBeLessThanOrEqual(0.6);
+    }
+    for (const state of ['strained', 'sick', undefined] as const) {
+      expect(scoreClasses(catalogue, { ...rest, decision: { ...rest.decision, state } })).toEqual([]);
+    }
+  });
+
+  it('suggests nothing for an athlete who does not ride, or when nothing fits the time', () => {
     expect(scoreClasses(catalogue, req('rest', 'flat', 60))).toEqual([]);
     expect(scoreClasses(catalogue, req('as_planned', 'flat', 60, { disciplines: ['running'] }))).toEqual([]);
     expect(scoreClasses(catalogue, req('as_planned', 'flat', 8))).toEqual([]);
