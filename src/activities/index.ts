@@ -241,7 +241,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
       const stored = await memory.latestAdaptationBefore(scope, ctx.date);
       const { decision, adaptation } = decideDay({
         day: ctx.day,
-        mission: { athlete: ctx.profile, goals: ctx.goals, days: ctx.missionDays.concat([ctx.day]), planner: ctx.planner },
+        mission: { athlete: ctx.profile, goals: ctx.goals, days: ctx.missionDays, planner: ctx.planner },
         observation: observed.observation,
         load,
         reflections: ctx.reflections,
