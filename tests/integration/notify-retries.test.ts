@@ -6,7 +6,7 @@ import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
 import { useTimeSkippingEnv, uniqueTaskQueue } from '../support/temporal';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { waitForStatus } from '../support/mission-client';
+import { runTodayNow, waitForStatus } from '../support/mission-client';
 import { openWorkerResources, type WorkerResources } from '../../src/worker/activity-deps';
 import { createActivities } from '../../src/activities';
 import { createNotifier } from '../../src/communication';
@@ -62,6 +62,7 @@ describe('notifications under activity retries', () => {
     const worker = await Worker.create({ connection: suite.env.nativeConnection, taskQueue, workflowBundle: suite.bundle, activities: createActivities(resources.deps) });
     await worker.runUntil(async () => {
       const handle = await suite.env.client.workflow.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId(`retry-${taskQueue}`), args: [{ file: 'missions/tdf_sim_2025.toml', startDate: 'today' }] });
+      await runTodayNow(handle); // day 1 runs now whatever the test server's time of day
       const status = await waitForStatus(handle, (s) => s.daysDone >= 1 && s.phase !== 'running-day');
       await handle.terminate('test done');
       expect(status.lastDay?.status).toBe('ok');

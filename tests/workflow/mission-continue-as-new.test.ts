@@ -3,7 +3,7 @@ import { addDays, localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, reflectSignal, statusQuery, upcomingQuery } from '../../src/shared/mission-api';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
-import { startMission, statusWhen, withWorker } from './mission-harness';
+import { dayOneDone, startMission, statusWhen, withWorker } from './mission-harness';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -21,7 +21,7 @@ describe('continue-as-new in the middle of a mission', () => {
     const reflection = { date: today, rpe: 7, legs: 3, mood: 4, sleepQuality: 3, completed: 'yes' as const, note: 'good' };
 
     const [summary, status, upcoming] = await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      await statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done');
+      await dayOneDone(handle, today);
       // Before the first boundary (after day 2): a reflection, a new FTP and a rest day after it.
       await handle.signal(reflectSignal, reflection);
       await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'set-ftp', ftpW: 280 }] });

@@ -6,7 +6,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { missionWorkflow, type MissionWorkflowOptions } from '../../src/workflows/mission';
-import { missionWorkflowId, statusQuery, type MissionStatus } from '../../src/shared/mission-api';
+import { missionWorkflowId, runNowUpdate, statusQuery, type MissionStatus } from '../../src/shared/mission-api';
 import type { IsoDate } from '../../src/domain/types';
 import { uniqueTaskQueue } from '../support/temporal';
 
@@ -57,6 +57,21 @@ export async function statusWhen(handle: MissionHandle, ok: (s: MissionStatus) =
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`status never showed ${what}; last: ${JSON.stringify(last)}`);
+}
+
+/**
+ * Waits for the mission's first day to be done. The first day runs at once only when the mission
+ * starts after its run time; the test server's clock can stand at any time of day (it jumps by
+ * whole days between tests), so day 1 is asked for with runNow. Refusals ("already ran", "running
+ * right now") mean it is on its way; "still loading" is retried.
+ */
+export async function dayOneDone(handle: MissionHandle, today: IsoDate): Promise<MissionStatus> {
+  for (let i = 0; i < 400; i++) {
+    const answer = await rejection(handle.executeUpdate(runNowUpdate, { args: [{}] })).catch(() => 'accepted');
+    if (!answer.includes('still loading')) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done');
 }
 
 /** The message a rejected update carries to the caller (the validator's error). */

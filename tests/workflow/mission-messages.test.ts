@@ -4,7 +4,7 @@ import { overrideUpdate, reflectSignal, runNowUpdate, statusQuery, upcomingQuery
 import type { MissionState } from '../../src/workflows/mission-state';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
-import { rejection, startMission, statusWhen, withWorker } from './mission-harness';
+import { dayOneDone, rejection, startMission, statusWhen, withWorker } from './mission-harness';
 import { uniqueTaskQueue } from '../support/temporal';
 import { missionWorkflow } from '../../src/workflows/mission';
 import { missionWorkflowId } from '../../src/shared/mission-api';
@@ -34,7 +34,7 @@ describe('pause and resume', () => {
     const today = localDate(await suite.env.currentTimeMs(), TZ);
     const { handle, taskQueue } = await startMission(suite.env, 'pause', 'today');
     await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      await statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done');
+      await dayOneDone(handle, today);
 
       const paused = await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'pause', reason: 'flu' }] });
       expect(paused).toMatchObject({ accepted: true, kind: 'pause' });
@@ -74,7 +74,7 @@ describe('rest-day override', () => {
     const day3 = addDays(today, 2);
     const { handle, taskQueue } = await startMission(suite.env, 'rest', 'today');
     await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      await statusWhen(handle, (s) => s.lastDay?.date === today, 'day 1 done');
+      await dayOneDone(handle, today);
       const res = await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'rest-day', date: day3, reason: 'sore knee' }] });
       expect(res).toEqual({ accepted: true, kind: 'rest-day', changed: `${day3} is now a rest day` });
 
@@ -103,7 +103,7 @@ describe('reflections', () => {
     const today = localDate(await suite.env.currentTimeMs(), TZ);
     const { handle, taskQueue } = await startMission(suite.env, 'reflect', 'today');
     await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      await statusWhen(handle, (s) => s.lastDay?.date === today, 'day 1 done');
+      await dayOneDone(handle, today);
       await handle.signal(reflectSignal, { date: today, rpe: 9, legs: 4, mood: 2, sleepQuality: 2, completed: 'partly', note: 'legs heavy' });
       // An invalid reflection is ignored, not stored.
       await handle.signal(reflectSignal, { date: today, rpe: 11, legs: 4, mood: 2, sleepQuality: 2, completed: 'partly' });
@@ -148,7 +148,7 @@ describe('updates that are refused', () => {
     const { handle, taskQueue } = await startMission(suite.env, 'bad', 'today');
     const override = (o: unknown) => handle.executeUpdate(overrideUpdate, { args: [o as OverrideInput] });
     await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      await statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done');
+      await dayOneDone(handle, today);
       const last = addDays(today, 3);
 
       expect(await rejection(override({ kind: 'set-ftp', ftpW: 5000 }))).toBe('set-ftp needs ftpW as whole watts from 50 to 600 (got 5000)');

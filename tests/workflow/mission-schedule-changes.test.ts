@@ -4,7 +4,7 @@ import { overrideUpdate, runNowUpdate, statusQuery, upcomingQuery } from '../../
 import type { OverrideRecordInput } from '../../src/activities/activity-api';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
-import { rejection, startMission, statusWhen, withWorker } from './mission-harness';
+import { dayOneDone, rejection, startMission, statusWhen, withWorker } from './mission-harness';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -27,7 +27,7 @@ describe('changes to the schedule while the mission runs', () => {
     const today = localDate(await suite.env.currentTimeMs(), TZ);
     const { handle, taskQueue } = await startMission(suite.env, 'shift', 'today');
     await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      await statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done');
+      await dayOneDone(handle, today);
       const shifted = await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'shift', days: 1 }] });
       expect(shifted.changed).toBe(`remaining 2 days moved by +1 days (next: ${addDays(today, 2)})`);
       await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'set-run-time', runTime: '07:15' }] });
@@ -47,7 +47,7 @@ describe('changes to the schedule while the mission runs', () => {
     const tomorrow = addDays(today, 1);
     const { handle, taskQueue } = await startMission(suite.env, 'early', 'today');
     await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      const s = await statusWhen(handle, (x) => x.lastDay?.date === today && x.phase === 'waiting', 'day 1 done');
+      const s = await dayOneDone(handle, today);
       // Skip to one hour before tomorrow's 06:30 run.
       await suite.env.sleep(Date.parse(s.nextRunAt ?? '') - (await suite.env.currentTimeMs()) - 3_600_000);
       expect(localTime(await suite.env.currentTimeMs(), TZ)).toBe('05:30');
@@ -76,7 +76,7 @@ describe('changes to the schedule while the mission runs', () => {
     };
     const { handle, taskQueue } = await startMission(suite.env, 'running', 'today');
     await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      const s = await statusWhen(handle, (x) => x.lastDay?.date === today && x.phase === 'waiting', 'day 1 done');
+      const s = await dayOneDone(handle, today);
       await suite.env.sleep(Date.parse(s.nextRunAt ?? '') - (await suite.env.currentTimeMs()) + 1_000);
       await until(() => base.calls.length === 2, 'day 2 started');
       await statusWhen(handle, (x) => x.phase === 'running-day', 'day 2 running');
@@ -110,7 +110,7 @@ describe('changes to the schedule while the mission runs', () => {
     const [d2, d3] = [addDays(today, 1), addDays(today, 2)];
     const { handle, taskQueue } = await startMission(suite.env, 'swap', 'today');
     await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      const s = await statusWhen(handle, (x) => x.lastDay?.date === today && x.phase === 'waiting', 'day 1 done');
+      const s = await dayOneDone(handle, today);
       const swapped = await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'swap-days', date: d2, otherDate: d3 }] });
       expect(swapped.changed).toBe(`${d2} now rides "Stage 3" and ${d3} rides "Stage 2"`);
       // Paused until one hour before day 2's run, then resumed: day 2 still runs at 06:30.
@@ -143,7 +143,7 @@ describe('changes to the schedule while the mission runs', () => {
     const today = localDate(await suite.env.currentTimeMs(), TZ);
     const { handle, taskQueue } = await startMission(suite.env, 'ids', 'today');
     await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
-      await statusWhen(handle, (x) => x.lastDay?.date === today, 'day 1 done');
+      await dayOneDone(handle, today);
       for (let i = 0; i < 55; i++) {
         await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'set-ftp', ftpW: 200 + i }] });
       }
