@@ -16,7 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../../tests/support/db';
 import { openWorkerResources, type WorkerResources } from '../../src/worker/activity-deps';
 import { createActivities } from '../../src/activities';
 import { missionWorkflow } from '../../src/workflows';
-import { missionWorkflowId, overrideUpdate, reflectSignal, statusQuery } from '../../src/shared/mission-api';
+import { dayWorkflowId, missionWorkflowId, overrideUpdate, reflectSignal, statusQuery } from '../../src/shared/mission-api';
 import { addDays, localDate } from '../../src/domain/schedule';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -50,19 +50,21 @@ afterAll(async () => {
   fs.rmSync(out, { recursive: true, force: true });
 });
 
-async function save(name: string, handle: WorkflowHandle, runIds: string[]): Promise<void> {
+async function save(name: string, handle: Pick<WorkflowHandle, 'workflowId'>, runIds: string[]): Promise<void> {
   const files: string[] = [];
   for (const [i, runId] of runIds.entries()) {
     const h = env.client.workflow.getHandle(handle.workflowId, runId);
     const history = await h.fetchHistory();
     const file = path.join(OUT, runIds.length > 1 ? `${name}.run-${i + 1}.${TAG}.json` : `${name}.${TAG}.json`);
     if (fs.existsSync(file) && process.env.RECORD_OVERWRITE !== '1') {
-      throw new Error(`${path.relative(ROOT, file)} exists: choose a new RECORD_TAG (or RECORD_OVERWRITE=1 if that tag's code never shipped)`);
+      // Recorded histories are evidence of what ran: keep them (RECORD_OVERWRITE=1 only if that tag never shipped).
+      process.stderr.write(`kept ${path.relative(ROOT, file)} (exists)\n`);
+      continue;
     }
     fs.writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, ...history }, null, 1) + '\n');
     files.push(path.relative(ROOT, file));
   }
-  process.stderr.write(`recorded ${files.join(', ')}\n`);
+  if (files.length > 0) process.stderr.write(`recorded ${files.join(', ')}\n`);
 }
 
 /** The runs of a continue-as-new chain, first to last, following each run's last event. */
@@ -103,6 +105,9 @@ it('a whole TdF block with reflections and overrides', async () => {
     const summary = await handle.result();
     expect(summary.days).toBe(23);
     await save('tdf-block-with-messages', handle, [(await handle.describe()).runId]);
+    // A day's own workflow too (stage 3, with the reflection and FTP override in its context).
+    const day = env.client.workflow.getHandle(dayWorkflowId(summary.missionId, addDays(summary.firstDate!, 2)));
+    await save('tdf-day-3', day, [(await day.describe()).runId]);
   });
 }, 300_000);
 

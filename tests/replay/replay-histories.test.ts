@@ -38,7 +38,13 @@ describe('replay of recorded histories', () => {
   it('has the recorded scenarios: a block with messages, a pause/resume, a continue-as-new chain', () => {
     // v1: recorded before the `mission-decision-search-attribute` patch; they replay through its old branch.
     expect(files).toEqual(
-      expect.arrayContaining(['tdf-block-with-messages.v1.json', 'tdf-paused-resumed.v1.json', 'tdf-continue-as-new.run-1.v1.json', 'tdf-continue-as-new.run-2.v1.json']),
+      expect.arrayContaining([
+        'tdf-block-with-messages.v1.json',
+        'tdf-paused-resumed.v1.json',
+        'tdf-continue-as-new.run-1.v1.json',
+        'tdf-continue-as-new.run-2.v1.json',
+        'tdf-day-3.v2.json', // a day's own dailyCycleWorkflow
+      ]),
     );
   });
 
