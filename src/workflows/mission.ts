@@ -80,10 +80,11 @@ function rootCauseMessage(err: unknown): string {
  */
 export async function missionWorkflow(input: MissionWorkflowInput): Promise<MissionSummary> {
   // Handlers are registered before the first await so no message finds the workflow deaf; until
-  // the mission is loaded they answer "loading" (queries) or refuse politely (updates).
+  // the mission is loaded, queries fail and update validators refuse with NOT_LOADED, and
+  // reflections are kept aside.
   let loaded: MissionState | undefined = input.state;
   const NOT_LOADED = 'the mission is still loading; try again in a moment';
-  /** The state, once loaded; handlers call it only after `requireLoaded` or a loaded check. */
+  /** The state, once loaded; before that it throws NOT_LOADED (the message callers see). */
   const st = (): MissionState => {
     if (!loaded) throw new Error(NOT_LOADED);
     return loaded;
