@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, Connection, QueryNotRegisteredError, QueryRejectedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { isUserError, UserError } from '../infra/user-error';
 import { stateDir } from '../infra/project-paths';
 import { dataConverterFromEnv } from '../secrets';
@@ -69,6 +69,10 @@ export function userMessage(err: unknown): { message: string; hint?: string; exp
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause as Error | undefined;
     return { message: `rejected: ${cause?.message ?? err.message}`, expected: true };
+  }
+  if (err instanceof QueryNotRegisteredError || err instanceof QueryRejectedError) {
+    // e.g. "the mission is still loading; try again in a moment", right after a start.
+    return { message: err.message, expected: true };
   }
   if (err instanceof WorkflowNotFoundError) {
     return { message: `no such mission workflow: ${err.workflowId}`, hint: 'start it with `lanterne mission start <file>` (or `npm start`)', expected: true };
