@@ -1,4 +1,5 @@
-import { quietHoursDecision, zonedTimeToInstant } from '../../../src/communication/quiet-hours';
+import { quietHoursDecision } from '../../../src/communication/quiet-hours';
+import { zonedInstant } from '../../../src/domain/schedule';
 
 const at = (iso: string): number => Date.parse(iso);
 const paris = 'Europe/Paris';
@@ -66,7 +67,7 @@ describe('quiet hours', () => {
 
   it('a time that occurs twice when the clocks go back resolves to the first one', () => {
     // 02:30 happens at 00:30 UTC (UTC+2) and again at 01:30 UTC (UTC+1) on 26 October 2025
-    expect(new Date(zonedTimeToInstant(paris, 2025, 10, 26, 2, 30)).toISOString()).toBe('2025-10-26T00:30:00.000Z');
+    expect(new Date(zonedInstant('2025-10-26', '02:30', paris)).toISOString()).toBe('2025-10-26T00:30:00.000Z');
   });
 
   it('uses the mission timezone, not the machine’s', () => {
