@@ -1,4 +1,4 @@
-import type { IsoDate, MissionDay, AthleteProfile } from '../domain/types';
+import type { IsoDate, AthleteProfile } from '../domain/types';
 import { addDays, offsetAt, zonedInstant } from '../domain/schedule';
 import type { SyntheticAthleteConfig } from '../observation';
 import { UserError } from '../infra/user-error';
@@ -77,5 +77,3 @@ export function doneTssFromHistory(
   }
   return done;
 }
-
-export type { MissionDay };

@@ -9,7 +9,7 @@ export interface DashboardHandle {
 }
 
 /** Starts the dashboard for `lanterne up` on DASHBOARD_HOST:DASHBOARD_PORT (127.0.0.1, a free port by default). */
-export async function startDashboardIfAvailable(opts: {
+export async function launchDashboard(opts: {
   memory: MemoryStore;
   client: Client;
   token: string;

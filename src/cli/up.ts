@@ -18,7 +18,7 @@ import { missionWorkflowId, runNowUpdate, statusQuery, TASK_QUEUE } from '../sha
 import { ATHLETE, MISSION_ID, PHASE } from '../shared/search-attributes';
 import { localDate } from '../domain/schedule';
 import { upStateFile, type UpState } from './cli-support';
-import { startDashboardIfAvailable } from './dashboard-launch';
+import { launchDashboard } from './dashboard-launch';
 
 export interface UpOptions {
   mission: string;
@@ -130,7 +130,7 @@ export async function up(opts: UpOptions): Promise<void> {
 
     const token = process.env.DASHBOARD_TOKEN || randomBytes(18).toString('base64url');
     const dashboard = opts.dashboard
-      ? await startDashboardIfAvailable({ memory: resources.deps.memory, client, token, temporalUiUrl: uiUrl, namespace })
+      ? await launchDashboard({ memory: resources.deps.memory, client, token, temporalUiUrl: uiUrl, namespace })
       : null;
     if (dashboard) started.push({ name: 'the dashboard', stop: dashboard.close });
 
@@ -206,10 +206,9 @@ export async function up(opts: UpOptions): Promise<void> {
           dashboard ? `  Dashboard   : ${dashboard.url}/missions?token=${token}` : '',
           '',
           'Press Ctrl-C to stop (the worker drains, servers stop; the mission resumes on the next start).',
-          '',
         ]
-          .filter((l) => l !== null)
-          .join('\n'),
+          .filter((line, i, all) => line !== '' || all[i - 1] !== '') // one blank line where optional lines are absent
+          .join('\n') + '\n',
       );
     }
     await running; // until Ctrl-C

@@ -150,7 +150,10 @@ export async function startPostgres(opts: PostgresServerOptions): Promise<Runnin
       throw new UserError(`initdb failed in ${pgData}: ${String(e.stderr ?? err).trim().split('\n').pop()}`, 'remove that folder and try again');
     }
   }
-  if (runAs) fs.closeSync(fs.openSync(logFile, 'a')), fs.chownSync(logFile, runAs.uid, runAs.gid);
+  if (runAs) {
+    fs.closeSync(fs.openSync(logFile, 'a'));
+    fs.chownSync(logFile, runAs.uid, runAs.gid);
+  }
   // A server left from a killed run holds postmaster.pid; postgres itself refuses if it still runs.
   const proc = ManagedProcess.start(
     'PostgreSQL',

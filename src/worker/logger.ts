@@ -19,8 +19,7 @@ function sanitize(meta: Record<string, unknown> | undefined): Record<string, unk
   if (!meta) return {};
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(meta)) {
-    if (SECRET_KEYS.test(k) && k !== 'taskToken') continue;
-    if (k === 'taskToken') continue;
+    if (SECRET_KEYS.test(k)) continue; // also drops Temporal's taskToken
     out[k] = v instanceof Error ? { name: v.name, message: v.message } : v;
   }
   return out;
