@@ -17,7 +17,8 @@ import { openWorkerResources, type WorkerResources } from '../../src/worker/acti
 import { createActivities } from '../../src/activities';
 import { missionWorkflow } from '../../src/workflows';
 import { dayWorkflowId, missionWorkflowId, overrideUpdate, reflectSignal, statusQuery } from '../../src/shared/mission-api';
-import { addDays, localDate } from '../../src/domain/schedule';
+import { localDate } from '../../src/domain/schedule';
+import { addDays } from '../../src/domain/iso-date';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

@@ -1,7 +1,8 @@
 import type { IsoDate, AthleteProfile } from '../domain/types';
-import { addDays, offsetAt, zonedInstant } from '../domain/schedule';
+import { offsetAt, zonedInstant } from '../domain/schedule';
 import type { SyntheticAthleteConfig } from '../observation';
 import { UserError } from '../infra/user-error';
+import { addDays } from '../domain/iso-date';
 
 export type DataSourceMode = 'synthetic' | 'wearables';
 

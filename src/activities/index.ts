@@ -2,7 +2,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { Context, ApplicationFailure } from '@temporalio/activity';
 import type { IsoDate, MissionConfig, Workout } from '../domain/types';
-import { addDays, localDate } from '../domain/schedule';
+import { localDate } from '../domain/schedule';
 import { canonicalMissionJson, isMissionConfigError, loadMissionFile, missionHash, shiftMission } from '../mission';
 import type { MemoryStore, MissionScope, DayRecord } from '../memory';
 import { computeLoad, createObservationSources, observeDay, type StravaRateLimiter, type WellnessPoint } from '../observation';
@@ -16,7 +16,7 @@ import {
   recentPlannerContext,
   type AthleteParameters,
   type PelotonClass,
-  type RecentDay as CoachRecentDay,
+  type CoachedDay,
 } from '../coaching';
 import {
   renderBlockSummary,
@@ -30,18 +30,19 @@ import {
   type Notifier,
   type NotifyConfig,
   type Outbox,
-  type NotificationOutcome as ReportNotification,
+  type NotificationOutcome,
 } from '../communication';
 import { projectRoot } from '../infra/project-paths';
-import type { DayContext } from '../workflows/day-context';
-import type { MissionState } from '../workflows/mission-state';
-import type { MissionActivities, ObservedDay, Scope } from './activity-api';
-import type { DayResult, NotificationOutcome } from './day-result';
-import type { MissionSummary } from './mission-summary';
+import type { DayContext } from '../shared/day-context';
+import type { MissionState } from '../shared/mission-state';
+import type { MissionActivities, ObservedDay, Scope } from '../shared/activity-api';
+import type { DayResult, DayNotification } from '../shared/day-result';
+import type { MissionSummary } from '../shared/mission-summary';
 import { dataSourceMode, doneTssFromHistory, syntheticAthleteFor } from './data-sources';
 import { observationTokenStore } from './token-store-adapter';
+import { addDays } from '../domain/iso-date';
 
-export type { MissionActivities } from './activity-api';
+export type { MissionActivities } from '../shared/activity-api';
 
 /** What the activities need from the process: built once by the worker, replaced in tests. */
 export interface ActivityDeps {
@@ -104,7 +105,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
     return memory.history(scope, addDays(date, -days), addDays(date, -1));
   }
 
-  function coachRecentDays(ctx: DayContext, records: DayRecord[]): CoachRecentDay[] {
+  function coachRecentDays(ctx: DayContext, records: DayRecord[]): CoachedDay[] {
     const byDate = new Map(ctx.missionDays.map((d) => [d.date, d]));
     return records
       .filter((r) => r.decision)
@@ -128,7 +129,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
     return records.filter((r) => r.date >= from && r.date < date).reduce((sum, r) => sum + (r.plan?.durationMin ?? 0), 0);
   }
 
-  async function buildReport(ctx: DayContext, notifications: ReportNotification[]): Promise<DayReport> {
+  async function buildReport(ctx: DayContext, notifications: NotificationOutcome[]): Promise<DayReport> {
     const scope = scopeOf(ctx);
     const day = await memory.getDay(scope, ctx.date);
     if (!day.decision) throw ApplicationFailure.nonRetryable(`no decision recorded for ${ctx.date}: the record step must run first`, 'StateError');
@@ -161,7 +162,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
     };
   }
 
-  async function writeReportFor(ctx: DayContext, notifications: ReportNotification[]): Promise<string[]> {
+  async function writeReportFor(ctx: DayContext, notifications: NotificationOutcome[]): Promise<string[]> {
     const report = await buildReport(ctx, notifications);
     const files = await writeReportFiles(deps.outputDir, ctx.missionId, ctx.date, renderDayReport(report));
     const paths = [files.markdown, files.html, files.json];
@@ -323,7 +324,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
         throw ApplicationFailure.retryable(`some channels failed and may succeed later: ${result.channels.filter((c) => c.status === 'failed').map((c) => `${c.channel}: ${c.reason}`).join('; ')}`, 'NotificationRetry');
       }
       if (result.summary !== 'deferred') await writeReportFor(ctx, result.channels);
-      const outcomes: NotificationOutcome[] = result.channels.map((c) => ({
+      const outcomes: DayNotification[] = result.channels.map((c) => ({
         channel: c.channel,
         status: c.status === 'already_sent' ? 'already-sent' : c.status === 'in_progress' ? 'deferred' : c.status,
         detail: c.reason ?? (c.status === 'sent' ? `sent via ${c.transport}` : ''),

@@ -5,17 +5,10 @@
  * Pure and deterministic.
  */
 import type { DecisionKind, IsoDate, MissionDay, MissionGoals, ReadinessState, Reflection } from '../domain/types';
-import {
-  type AthleteParameters,
-  type BoundedParameter,
-  type RecentDay,
-  addDays,
-  clampParameter,
-  daysBetween,
-  isoWeekday,
-} from './athlete-parameters';
+import { type AthleteParameters, type BoundedParameter, type CoachedDay, clampParameter } from './athlete-parameters';
 import { isKeyDay } from './negotiation';
 import { expectedRpe } from './readiness';
+import { addDays, daysBetween, isoWeekday } from '../domain/iso-date';
 
 export interface ParameterChange {
   parameter: BoundedParameter | 'easeUntil';
@@ -65,7 +58,7 @@ function adjust(
 export function adaptFromReflections(
   params: AthleteParameters,
   reflections: Reflection[],
-  recentDays: RecentDay[],
+  recentDays: CoachedDay[],
   today: IsoDate,
 ): { parameters: AthleteParameters; changes: ParameterChange[] } {
   const changes: ParameterChange[] = [];
@@ -154,7 +147,7 @@ export function adaptFromReflections(
  */
 export function strainTrend(
   params: AthleteParameters,
-  recentDays: RecentDay[],
+  recentDays: CoachedDay[],
   today: { date: IsoDate; state: ReadinessState },
   missionDays: MissionDay[],
   goals: Pick<MissionGoals, 'keyStages'> | null,

@@ -4,6 +4,7 @@
  * Temporal payloads. Every parameter has bounds; adaptation never leaves them.
  */
 import type { DecisionKind, IsoDate, ReadinessState, StageType } from '../domain/types';
+import { addDays } from '../domain/iso-date';
 
 export interface AthleteParameters {
   /** HRV drop below the 7-day baseline tolerated before "caution" (0.10 = 10 %); twice it is "strained". */
@@ -55,7 +56,7 @@ export function reflectionLookbackDays(params: AthleteParameters): number {
  * One past day as the coach remembers it: what was decided, how hard it was meant to be and how
  * the body looked. Built by the caller from stored decisions; the newest day last.
  */
-export interface RecentDay {
+export interface CoachedDay {
   date: IsoDate;
   state: ReadinessState;
   decision: DecisionKind;
@@ -71,7 +72,7 @@ export interface RecentDay {
 const HARD_STAGE_TYPES: readonly StageType[] = ['hilly', 'mountain', 'itt', 'ttt'];
 
 /** A day counts as hard when a hard stage was ridden with its intensity (as planned or shortened). */
-export function isHardDay(day: Pick<RecentDay, 'decision' | 'stageType'>): boolean {
+export function isHardDay(day: Pick<CoachedDay, 'decision' | 'stageType'>): boolean {
   return (day.decision === 'as_planned' || day.decision === 'reduce_volume') && HARD_STAGE_TYPES.includes(day.stageType);
 }
 
@@ -80,7 +81,7 @@ export function isHardStage(type: StageType): boolean {
 }
 
 /** Number of hard days immediately before `date` (consecutive calendar days, newest first). */
-export function consecutiveHardDaysBefore(date: IsoDate, recent: RecentDay[]): number {
+export function consecutiveHardDaysBefore(date: IsoDate, recent: CoachedDay[]): number {
   const byDate = new Map(recent.map((d) => [d.date, d]));
   let count = 0;
   let cursor = addDays(date, -1);
@@ -90,20 +91,4 @@ export function consecutiveHardDaysBefore(date: IsoDate, recent: RecentDay[]): n
     count += 1;
     cursor = addDays(cursor, -1);
   }
-}
-
-/** Calendar arithmetic on ISO dates, in UTC so it never depends on the machine's timezone. */
-export function addDays(date: IsoDate, days: number): IsoDate {
-  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
-/** ISO weekday, 1 = Monday … 7 = Sunday. */
-export function isoWeekday(date: IsoDate): number {
-  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return d === 0 ? 7 : d;
 }

@@ -17,7 +17,7 @@ import type {
   Workout,
 } from '../domain/types';
 import { type AdaptationResult, adaptFromReflections, strainTrend } from './adaptation';
-import { type AthleteParameters, type RecentDay, DEFAULT_PARAMETERS } from './athlete-parameters';
+import { type AthleteParameters, type CoachedDay, DEFAULT_PARAMETERS } from './athlete-parameters';
 import { negotiate } from './negotiation';
 import { type PelotonClass, scoreClasses } from './peloton';
 import { type PlannerSetup, type RecentContextDay, planWorkout } from './planner';
@@ -37,7 +37,7 @@ export interface CoachDayInput {
   /** Recent reflections, any order. */
   reflections: Reflection[];
   /** Recent days as decided, oldest first. */
-  recentDays: RecentDay[];
+  recentDays: CoachedDay[];
   /** Minutes trained this week before today (weekly hours cap). */
   weekMinutesSoFar: number;
   /** The athlete's adaptive parameters as stored; defaults when none yet. */

@@ -5,9 +5,10 @@
  * mission stays a rest day. Every disagreement is recorded as a `Negotiation`.
  */
 import type { Decision, DecisionKind, MissionDay, MissionGoals, Negotiation } from '../domain/types';
-import { type AthleteParameters, type RecentDay, DEFAULT_PARAMETERS, consecutiveHardDaysBefore, daysBetween, isHardStage } from './athlete-parameters';
+import { type AthleteParameters, type CoachedDay, DEFAULT_PARAMETERS, consecutiveHardDaysBefore, isHardStage } from './athlete-parameters';
 import { dayTargets } from './day-targets';
 import { DECISION_WORDS } from './readiness';
+import { daysBetween } from '../domain/iso-date';
 
 export interface NegotiationInput {
   /** The Reasoning agent's decision (negotiation null). */
@@ -17,7 +18,7 @@ export interface NegotiationInput {
   /** All days of the mission, to see key stages ahead (taper). */
   days: MissionDay[];
   /** Days before today as decided (for the hard-day streak). */
-  recentDays: RecentDay[];
+  recentDays: CoachedDay[];
   /** Minutes already trained (or planned) this week before today, for the weekly hours cap. */
   weekMinutesSoFar: number;
   params?: AthleteParameters;

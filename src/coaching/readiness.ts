@@ -13,14 +13,9 @@ import type {
   ReadinessState,
   Reflection,
 } from '../domain/types';
-import {
-  type AthleteParameters,
-  type RecentDay,
-  DEFAULT_PARAMETERS,
-  addDays,
-  reflectionLookbackDays,
-} from './athlete-parameters';
+import { type AthleteParameters, type CoachedDay, DEFAULT_PARAMETERS, reflectionLookbackDays } from './athlete-parameters';
 import { dayTargets } from './day-targets';
+import { addDays } from '../domain/iso-date';
 
 /** 0 fine, 1 caution, 2 strained, 3 sick. */
 export type Severity = 0 | 1 | 2 | 3;
@@ -61,7 +56,7 @@ export interface ReasoningInput {
   /** Recent reflections (any order); only those before the day and inside the look-back count. */
   reflections: Reflection[];
   /** Recent days as decided, for the intended intensity of the rides reflected upon. */
-  recentDays?: RecentDay[];
+  recentDays?: CoachedDay[];
   athlete: Pick<AthleteProfile, 'restingHr'>;
   params?: AthleteParameters;
   /** Minutes available today; defaults to the mission day's training time. */

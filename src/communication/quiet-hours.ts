@@ -5,7 +5,8 @@
  * when the clocks change (DST) come out right.
  */
 import type { ClockTime } from '../domain/types';
-import { addDays, isValidTimeZone, localDate, localTime, wallClockAt, zonedInstant } from '../domain/schedule';
+import { isValidTimeZone, localDate, localTime, wallClockAt, zonedInstant } from '../domain/schedule';
+import { addDays } from '../domain/iso-date';
 
 export interface QuietHours {
   start: ClockTime;

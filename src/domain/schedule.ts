@@ -3,6 +3,7 @@
  * deterministic: safe inside workflow code (it only uses Intl with an explicit timeZone).
  */
 import type { ClockTime, IsoDate } from './types';
+import { parseClockTime, parseIsoDate } from './iso-date';
 
 const DAY_MS = 86_400_000;
 
@@ -46,18 +47,6 @@ export function offsetAt(epochMs: number, timeZone: string): number {
   return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
-export function parseIsoDate(date: IsoDate): { year: number; month: number; day: number } {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
-}
-
-export function parseClockTime(time: ClockTime): { hour: number; minute: number } {
-  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
-  if (!m) throw new RangeError(`not an HH:MM time: ${JSON.stringify(time)}`);
-  return { hour: Number(m[1]), minute: Number(m[2]) };
-}
-
 /**
  * The instant at which the wall clock in `timeZone` reads `time` on `date`. A time that does not
  * exist (skipped by a spring-forward DST change) moves forward by the gap; a time that exists twice
@@ -91,18 +80,6 @@ export function localDate(epochMs: number, timeZone: string): IsoDate {
 export function localTime(epochMs: number, timeZone: string): ClockTime {
   const w = wallClockAt(epochMs, timeZone);
   return `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`;
-}
-
-export function addDays(date: IsoDate, n: number): IsoDate {
-  const d = parseIsoDate(date);
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day) + n * DAY_MS);
-  return t.toISOString().slice(0, 10);
-}
-
-export function daysBetween(from: IsoDate, to: IsoDate): number {
-  const a = parseIsoDate(from);
-  const b = parseIsoDate(to);
-  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / DAY_MS);
 }
 
 export function isValidTimeZone(timeZone: string): boolean {

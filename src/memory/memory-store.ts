@@ -9,7 +9,7 @@ import type {
   Reflection,
   Workout,
 } from '../domain/types';
-import { assertIsoDate, compactRecentDays, addDays } from './recent-context';
+import { compactRecentDays } from './recent-context';
 import {
   MISSION_STATUSES,
   type ClaimResult,
@@ -23,11 +23,12 @@ import {
   type MissionStatus,
   type NotificationRecord,
   type NotificationStatus,
-  type OverrideInput,
+  type NewOverride,
   type OverrideRecord,
-  type RecentDay,
+  type CompactDay,
   type ReportInput,
 } from './records';
+import { addDays, assertIsoDate } from '../domain/iso-date';
 
 export interface MemoryStoreOptions {
   /**
@@ -361,7 +362,7 @@ export class MemoryStore {
   }
 
   /** Append an override; the same `requestId` again stores nothing (`created: false`). */
-  async recordOverride(scope: MissionScope, override: OverrideInput): Promise<{ created: boolean }> {
+  async recordOverride(scope: MissionScope, override: NewOverride): Promise<{ created: boolean }> {
     if (!override.requestId) throw new Error('recordOverride: requestId must be a non-empty string');
     if (override.day !== null) assertIsoDate(override.day, 'override.day');
     const rows = await this.write(
@@ -573,7 +574,7 @@ export class MemoryStore {
    * The `n` calendar days before `date` in compact form (oldest first; empty days have null
    * fields): readiness, HRV, decision, planned and done TSS, reflection and compliance.
    */
-  async recentContext(scope: MissionScope, date: IsoDate, n: number): Promise<RecentDay[]> {
+  async recentContext(scope: MissionScope, date: IsoDate, n: number): Promise<CompactDay[]> {
     assertIsoDate(date, 'recentContext date');
     if (!Number.isInteger(n) || n < 0 || n > 366) {
       throw new Error(`recentContext n must be a whole number of days from 0 to 366, got ${n}`);

@@ -1,21 +1,6 @@
 import type { IsoDate } from '../domain/types';
-import type { DayRecord, RecentDay } from './records';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Throws a clear error unless `value` is a real calendar date `YYYY-MM-DD`. */
-export function assertIsoDate(value: unknown, what: string): asserts value is IsoDate {
-  if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
-      new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw new Error(`${what} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}`);
-  }
-}
-
-/** The ISO date `days` calendar days after `date` (negative: before). */
-export function addDays(date: IsoDate, days: number): IsoDate {
-  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
+import type { DayRecord, CompactDay } from './records';
+import { addDays } from '../domain/iso-date';
 
 /**
  * The `n` calendar days before `date` (oldest first, `date` itself excluded) in compact form.
@@ -24,9 +9,9 @@ export function addDays(date: IsoDate, days: number): IsoDate {
  * the last day's done TSS. Days with nothing recorded appear with null fields, so the position of
  * "yesterday" never shifts.
  */
-export function compactRecentDays(date: IsoDate, n: number, records: readonly DayRecord[]): RecentDay[] {
+export function compactRecentDays(date: IsoDate, n: number, records: readonly DayRecord[]): CompactDay[] {
   const byDate = new Map(records.map((r) => [r.date, r]));
-  const out: RecentDay[] = [];
+  const out: CompactDay[] = [];
   for (let k = n; k >= 1; k--) {
     const day = addDays(date, -k);
     const rec = byDate.get(day);

@@ -63,7 +63,7 @@ export interface DecisionRecord {
 }
 
 /** A mission override the athlete asked for (rest today, pause, new FTP, ...). */
-export interface OverrideInput {
+export interface NewOverride {
   /** Unique per request (e.g. the Temporal update id): recording the same id twice stores it once. */
   requestId: string;
   kind: string;
@@ -73,7 +73,7 @@ export interface OverrideInput {
   payload: unknown;
 }
 
-export interface OverrideRecord extends OverrideInput {
+export interface OverrideRecord extends NewOverride {
   recordedAt: string;
 }
 
@@ -125,7 +125,7 @@ export interface DayRecord {
 }
 
 /** One past day in compact form, for prompts and reports. Unknown figures are null. */
-export interface RecentDay {
+export interface CompactDay {
   date: IsoDate;
   readinessScore: number | null;
   hrvMs: number | null;

@@ -1,6 +1,6 @@
 /** Calendar operations on a loaded mission. */
 import type { IsoDate, MissionConfig, MissionDay } from '../domain/types';
-import { addDays, daysBetween, isIsoDate } from './calendar-dates';
+import { addDays, daysBetween, isIsoDate } from '../domain/iso-date';
 
 /**
  * The same mission starting on `newStartDate`: every day moves by the same number of days

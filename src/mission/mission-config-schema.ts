@@ -12,7 +12,7 @@ import {
   TRAINING_MODES,
   type MissionConfig,
 } from '../domain/types';
-import { isClockTime, isIsoDate } from './calendar-dates';
+import { isClockTime, isIsoDate } from '../domain/iso-date';
 
 const isoDate = z.string().refine(isIsoDate, { error: 'expected a calendar date YYYY-MM-DD' });
 const clockTime = z.string().refine(isClockTime, { error: 'expected a time HH:MM' });

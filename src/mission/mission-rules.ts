@@ -7,9 +7,9 @@
 import * as z from 'zod';
 import { TomlDate } from 'smol-toml';
 import { CHANNELS, DISCIPLINES, IMPORTANCE_LEVELS, STAGE_TYPES, TRAINING_MODES } from '../domain/types';
-import { isClockTime, isIsoDate } from './calendar-dates';
 import type { ProblemCode } from './mission-errors';
 import { MAX_DAY_MINUTES } from './training-defaults';
+import { isClockTime, isIsoDate } from '../domain/iso-date';
 
 export interface ValueRule<T> {
   schema: z.ZodType<T>;

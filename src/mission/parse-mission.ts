@@ -13,7 +13,7 @@ import type {
   StageType,
   TrainingMode,
 } from '../domain/types';
-import { addDays, canonicalTimezone, daysBetween, knownTimezones } from './calendar-dates';
+import { canonicalTimezone, knownTimezones } from './timezones';
 import { closestMatch } from './closest-match';
 import type { KeyPath } from './key-path';
 import { missionConfigSchema } from './mission-config-schema';
@@ -35,6 +35,7 @@ import {
   MIN_TRAINING_MINUTES,
   TRAINING_DEFAULTS,
 } from './training-defaults';
+import { addDays, daysBetween } from '../domain/iso-date';
 
 /** Parses and validates a mission; `fileLabel` names the file in error messages. */
 export function parseMission(text: string, fileLabel: string): MissionConfig {

@@ -7,7 +7,6 @@
 import type { AthleteProfile, DataSource, DayObservation, IsoDate, MissingPart, RideSummary } from '../domain/types';
 import type { OuraDailyReadiness, OuraDailySleep, OuraSleepPeriod, OuraSource, StravaSource } from './api-payloads';
 import { isObservationError } from './errors';
-import { addDays, assertIsoDate, utcMidnightEpochS } from './iso-dates';
 import {
   hrvFromOura,
   readinessFromOura,
@@ -16,6 +15,7 @@ import {
   type WellnessPoint,
   wellnessFromOura,
 } from './normalisers';
+import { addDays, assertIsoDate, utcMidnightEpochS } from '../domain/iso-date';
 
 export interface ObservationSources {
   oura?: OuraSource;

@@ -24,8 +24,8 @@ import {
   UnexpectedResponseError,
 } from './errors';
 import { describeBody, requestJson, resolveTransport, type ResolvedTransport, type TransportOptions } from './http-json';
-import { addDays, assertIsoDate } from './iso-dates';
 import { RefreshingTokenProvider, StaticTokenProvider, type TokenProvider, type TokenStore } from './oauth-tokens';
+import { addDays, assertIsoDate } from '../domain/iso-date';
 
 export const OURA_DEFAULTS = {
   baseUrl: 'https://api.ouraring.com',

@@ -26,8 +26,8 @@ import type {
   StravaSource,
   StravaSummaryActivity,
 } from './api-payloads';
-import { addDays, assertIsoDate, daysBetween } from './iso-dates';
 import { ATL_DAYS, CTL_DAYS, decayFactor } from './training-load';
+import { addDays, assertIsoDate, daysBetween } from '../domain/iso-date';
 
 export type SyntheticEvent =
   | { kind: 'illness'; start: IsoDate; days: number; /** 0..1, default 1 */ severity?: number }

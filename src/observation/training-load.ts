@@ -16,8 +16,8 @@
  *   before.
  */
 import type { AthleteProfile, IsoDate, LoadFigures, RideSummary, TssMethod } from '../domain/types';
-import { addDays, dateRange } from './iso-dates';
 import type { WellnessPoint } from './normalisers';
+import { addDays, dateRange } from '../domain/iso-date';
 
 export const CTL_DAYS = 42;
 export const ATL_DAYS = 7;

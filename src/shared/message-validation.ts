@@ -5,16 +5,9 @@
  */
 import { CHANNELS, COMPLETION } from '../domain/types';
 import type { OverrideInput, ReflectInput } from './mission-api';
+import { isClockTime, isIsoDate } from '../domain/iso-date';
 
 export const NOTE_MAX_LENGTH = 1000;
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-export function isRealDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !DATE_RE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
 
 function intIn(name: string, value: unknown, min: number, max: number, problems: string[]): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -27,7 +20,7 @@ export function reflectionProblems(input: unknown): string[] {
   const problems: string[] = [];
   if (typeof input !== 'object' || input === null) return ['a reflection must be an object'];
   const r = input as Partial<ReflectInput>;
-  if (!isRealDate(r.date)) problems.push(`date must be a real YYYY-MM-DD date (got ${JSON.stringify(r.date)})`);
+  if (!isIsoDate(r.date)) problems.push(`date must be a real YYYY-MM-DD date (got ${JSON.stringify(r.date)})`);
   intIn('rpe', r.rpe, 1, 10, problems);
   intIn('legs', r.legs, 1, 5, problems);
   intIn('mood', r.mood, 1, 5, problems);
@@ -57,13 +50,13 @@ export function overrideProblems(input: unknown): string[] {
   switch (o.kind) {
     case 'rest-day':
       return [
-        ...(isRealDate(o.date) ? [] : [`rest-day needs date as a real YYYY-MM-DD date (got ${JSON.stringify(o.date)})`]),
+        ...(isIsoDate(o.date) ? [] : [`rest-day needs date as a real YYYY-MM-DD date (got ${JSON.stringify(o.date)})`]),
         ...reasonProblems('rest-day', o.reason),
       ];
     case 'swap-days': {
       const p: string[] = [];
-      if (!isRealDate(o.date)) p.push(`swap-days needs date as a real YYYY-MM-DD date (got ${JSON.stringify(o.date)})`);
-      if (!isRealDate(o.otherDate)) p.push(`swap-days needs otherDate as a real YYYY-MM-DD date (got ${JSON.stringify(o.otherDate)})`);
+      if (!isIsoDate(o.date)) p.push(`swap-days needs date as a real YYYY-MM-DD date (got ${JSON.stringify(o.date)})`);
+      if (!isIsoDate(o.otherDate)) p.push(`swap-days needs otherDate as a real YYYY-MM-DD date (got ${JSON.stringify(o.otherDate)})`);
       if (p.length === 0 && o.date === o.otherDate) p.push('swap-days needs two different dates');
       return p;
     }
@@ -80,7 +73,7 @@ export function overrideProblems(input: unknown): string[] {
         ? []
         : [`shift needs days as a whole number from -60 to 60, not 0 (got ${JSON.stringify(o.days)})`];
     case 'set-run-time':
-      return typeof o.runTime === 'string' && TIME_RE.test(o.runTime)
+      return isClockTime(o.runTime)
         ? []
         : [`set-run-time needs runTime as HH:MM, 24-hour (got ${JSON.stringify(o.runTime)})`];
     case 'set-channels': {

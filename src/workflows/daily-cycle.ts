@@ -1,7 +1,7 @@
 import { log, proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { MissionActivities } from '../activities/activity-api';
-import type { DayContext } from './day-context';
-import type { DayResult } from '../activities/day-result';
+import type { MissionActivities } from '../shared/activity-api';
+import type { DayContext } from '../shared/day-context';
+import type { DayResult } from '../shared/day-result';
 import { DECISION, PHASE } from '../shared/search-attributes';
 
 type Activities = MissionActivities;

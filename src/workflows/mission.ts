@@ -12,9 +12,9 @@ import {
   workflowInfo,
   ParentClosePolicy,
 } from '@temporalio/workflow';
-import type { MissionActivities } from '../activities/activity-api';
+import type { MissionActivities } from '../shared/activity-api';
 import type { IsoDate, MissionDay } from '../domain/types';
-import { addDays, dayTiming, localDate, localTime, zonedInstant } from '../domain/schedule';
+import { dayTiming, localDate, localTime, zonedInstant } from '../domain/schedule';
 import {
   dayWorkflowId,
   overrideUpdate,
@@ -32,10 +32,11 @@ import {
 } from '../shared/mission-api';
 import { assertValid, overrideProblems, reflectionProblems } from '../shared/message-validation';
 import { ATHLETE, DAY, DECISION, MISSION_ID, PHASE, STAGE } from '../shared/search-attributes';
-import { countOutcomes, initialState, toReflection, withReflection, OVERRIDES_KEPT, type MissionState } from './mission-state';
+import { countOutcomes, initialState, toReflection, withReflection, OVERRIDES_KEPT, type MissionState } from '../shared/mission-state';
 import { dailyCycleWorkflow } from './daily-cycle';
-import type { DayContext } from './day-context';
-import type { MissionSummary } from '../activities/mission-summary';
+import type { DayContext } from '../shared/day-context';
+import type { MissionSummary } from '../shared/mission-summary';
+import { addDays } from '../domain/iso-date';
 
 type Activities = MissionActivities;
 

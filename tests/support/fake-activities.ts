@@ -1,8 +1,8 @@
-import type { MissionActivities } from '../../src/activities/activity-api';
-import type { DayContext } from '../../src/workflows/day-context';
+import type { MissionActivities } from '../../src/shared/activity-api';
+import type { DayContext } from '../../src/shared/day-context';
 import type { MissionConfig, MissionDay } from '../../src/domain/types';
-import type { DayResult } from '../../src/activities/day-result';
-import { addDays } from '../../src/domain/schedule';
+import type { DayResult } from '../../src/shared/day-result';
+import { addDays } from '../../src/domain/iso-date';
 
 /**
  * Typed fake activities for workflow tests on the time-skipping server: they record what each
@@ -57,7 +57,8 @@ export function fakeActivities(mission: MissionConfig, now: () => Promise<number
   const acts: MissionActivities = {
     async loadMission(input) {
       if (input.startDate === 'today' || input.startDate) {
-        const { localDate, daysBetween } = await import('../../src/domain/schedule');
+        const { localDate } = await import('../../src/domain/schedule');
+        const { daysBetween } = await import('../../src/domain/iso-date');
         const start = input.startDate === 'today' ? localDate(input.nowMs, mission.timezone) : input.startDate;
         const shift = daysBetween(mission.startDate, start);
         return {

@@ -1,9 +1,10 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { addDays, localDate, localTime } from '../../src/domain/schedule';
+import { localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, reflectSignal, statusQuery, upcomingQuery } from '../../src/shared/mission-api';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { dayOneDone, startMission, statusWhen, withWorker } from './mission-harness';
+import { addDays } from '../../src/domain/iso-date';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

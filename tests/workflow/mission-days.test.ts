@@ -36,7 +36,7 @@ describe('missionWorkflow on the time-skipping server', () => {
   it('records a failed day and goes on to the next', async () => {
     const mission = fakeMission({}, 3);
     const start = localDate(await suite.env.currentTimeMs(), mission.timezone);
-    const { addDays } = await import('../../src/domain/schedule');
+    const { addDays } = await import('../../src/domain/iso-date');
     const failDate = addDays(start, 1);
     const { acts, calls, failures } = fakeActivities(mission, () => suite.env.currentTimeMs(), { failOn: [failDate] });
     const taskQueue = uniqueTaskQueue('fail');

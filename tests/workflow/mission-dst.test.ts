@@ -1,9 +1,10 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { addDays, localDate, localTime } from '../../src/domain/schedule';
+import { localDate, localTime } from '../../src/domain/schedule';
 import type { ClockTime, IsoDate } from '../../src/domain/types';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { startMission, withWorker } from './mission-harness';
+import { addDays } from '../../src/domain/iso-date';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

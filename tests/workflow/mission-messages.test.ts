@@ -1,13 +1,14 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { addDays, localDate, localTime } from '../../src/domain/schedule';
+import { localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, reflectSignal, runNowUpdate, statusQuery, upcomingQuery, type OverrideInput } from '../../src/shared/mission-api';
-import type { MissionState } from '../../src/workflows/mission-state';
+import type { MissionState } from '../../src/shared/mission-state';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { dayOneDone, rejection, startMission, statusWhen, withWorker } from './mission-harness';
 import { uniqueTaskQueue } from '../support/temporal';
 import { missionWorkflow } from '../../src/workflows/mission';
 import { missionWorkflowId } from '../../src/shared/mission-api';
+import { addDays } from '../../src/domain/iso-date';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

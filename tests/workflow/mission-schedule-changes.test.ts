@@ -1,10 +1,11 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { addDays, localDate, localTime } from '../../src/domain/schedule';
+import { localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, runNowUpdate, statusQuery, upcomingQuery } from '../../src/shared/mission-api';
-import type { OverrideRecordInput } from '../../src/activities/activity-api';
+import type { OverrideRecordInput } from '../../src/shared/activity-api';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { dayOneDone, rejection, startMission, statusWhen, withWorker } from './mission-harness';
+import { addDays } from '../../src/domain/iso-date';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

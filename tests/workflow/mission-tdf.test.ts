@@ -1,10 +1,11 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { loadMissionFile } from '../../src/mission';
-import { addDays, localDate, localTime } from '../../src/domain/schedule';
+import { localDate, localTime } from '../../src/domain/schedule';
 import { statusQuery } from '../../src/shared/mission-api';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities } from '../support/fake-activities';
 import { startMission, withWorker } from './mission-harness';
+import { addDays } from '../../src/domain/iso-date';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 

@@ -6,7 +6,6 @@
  */
 import { Pool } from 'pg';
 import type { ClassSuggestion, Decision, DayObservation, IsoDate, LoadFigures, MissionConfig, MissionDay, Workout } from '../../domain/types';
-import { addDays } from '../../domain/schedule';
 import { dayForDate } from '../../mission';
 import { computeLoad, createObservationSources, observeDay, type SourceFailure, type WellnessPoint } from '../../observation';
 import { PgTokenStore, loadSecretKey } from '../../secrets';
@@ -16,6 +15,7 @@ import { dataSourceMode, syntheticAthleteFor } from '../../activities/data-sourc
 import { observationTokenStore } from '../../activities/token-store-adapter';
 import { HISTORY_DAYS } from '../../activities';
 import { UserError } from '../../infra/user-error';
+import { addDays } from '../../domain/iso-date';
 
 export interface ObservePreview {
   missionId: string;

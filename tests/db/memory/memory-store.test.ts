@@ -154,8 +154,8 @@ describe('round trips', () => {
   });
 
   test('dates are checked and named', async () => {
-    await expect(store.getDay(scope, '2025-7-5')).rejects.toThrow('getDay date must be a date YYYY-MM-DD, got "2025-7-5"');
-    await expect(store.recordPlan(scope, '2025-02-30', workout())).rejects.toThrow(/recordPlan day must be a date/);
+    await expect(store.getDay(scope, '2025-7-5')).rejects.toThrow('getDay date must be a real date written YYYY-MM-DD, got "2025-7-5"');
+    await expect(store.recordPlan(scope, '2025-02-30', workout())).rejects.toThrow(/recordPlan day must be a real date/);
     await expect(store.getDay({ missionId: '', athlete: 'ana' }, D)).rejects.toThrow(/non-empty athlete and missionId/);
   });
 });

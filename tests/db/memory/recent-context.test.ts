@@ -2,24 +2,9 @@ import type { TestDatabase } from '../../support/db';
 import { freshDatabase } from './test-database';
 import { migrate } from '../../../src/memory/migrations';
 import { MemoryStore } from '../../../src/memory/memory-store';
-import { addDays, assertIsoDate, compactRecentDays } from '../../../src/memory/recent-context';
+import { compactRecentDays } from '../../../src/memory/recent-context';
 import type { MissionScope } from '../../../src/memory/records';
 import { decision, load, observation, reflection, workout } from './domain-fixtures';
-
-describe('date helpers', () => {
-  test('addDays crosses month, year and leap-day boundaries', () => {
-    expect(addDays('2025-07-31', 1)).toBe('2025-08-01');
-    expect(addDays('2025-01-01', -1)).toBe('2024-12-31');
-    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
-    expect(addDays('2025-03-30', 1)).toBe('2025-03-31'); // DST change in Europe: calendar days only
-  });
-  test('assertIsoDate accepts real dates only', () => {
-    expect(() => assertIsoDate('2024-02-29', 'd')).not.toThrow();
-    expect(() => assertIsoDate('2025-02-29', 'd')).toThrow('d must be a date YYYY-MM-DD, got "2025-02-29"');
-    expect(() => assertIsoDate('2025-07-05T00:00', 'd')).toThrow(/YYYY-MM-DD/);
-    expect(() => assertIsoDate(20250705, 'd')).toThrow(/got 20250705/);
-  });
-});
 
 describe('compactRecentDays (pure)', () => {
   test('an empty history gives N empty days, oldest first, ending the day before', () => {

@@ -1,8 +1,8 @@
 /** Reflection-driven adaptation: bounded, explained, counted once. */
 import { adaptFromReflections, strainTrend } from '../../../src/coaching/adaptation';
 import { DEFAULT_PARAMETERS, PARAMETER_BOUNDS } from '../../../src/coaching/athlete-parameters';
-import { addDays } from '../../../src/coaching/athlete-parameters';
 import { DAYS, GOALS, recentDay, reflection } from './fixtures';
+import { addDays } from '../../../src/domain/iso-date';
 
 const TODAY = '2025-07-14';
 const days3 = ['2025-07-11', '2025-07-12', '2025-07-13'];

@@ -1,6 +1,6 @@
 /** Builders for coaching tests: a TdF-like mission week, a well athlete, and overridable observations. */
 import type { AthleteProfile, DayObservation, LoadFigures, MissionDay, MissionGoals, PlannerOptions, Reflection, StageType } from '../../../src/domain/types';
-import type { RecentDay } from '../../../src/coaching/athlete-parameters';
+import type { CoachedDay } from '../../../src/coaching/athlete-parameters';
 
 export const ATHLETE: AthleteProfile = {
   handle: 'marie-velo',
@@ -122,6 +122,6 @@ export function reflection(date: string, over: Partial<Reflection> = {}): Reflec
   return { date, rpe: 5, legs: 4, mood: 4, sleepQuality: 4, completed: 'yes', note: '', ...over };
 }
 
-export function recentDay(date: string, over: Partial<RecentDay> = {}): RecentDay {
+export function recentDay(date: string, over: Partial<CoachedDay> = {}): CoachedDay {
   return { date, state: 'ready', decision: 'as_planned', stageType: 'flat', intendedIf: 0.7, plannedTss: 60, hrvDropPct: 0, ...over };
 }

@@ -1,4 +1,5 @@
-import { addDays, dayTiming, daysBetween, localDate, localTime, zonedInstant, isValidTimeZone } from '../../../src/domain/schedule';
+import { dayTiming, localDate, localTime, zonedInstant, isValidTimeZone } from '../../../src/domain/schedule';
+import { addDays, daysBetween } from '../../../src/domain/iso-date';
 
 describe('zonedInstant', () => {
   it('places 06:30 in Paris at UTC+2 in summer and UTC+1 in winter', () => {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { loadMissionFile, missionConfigSchema, missionValidate } from '../../../src/mission';
-import { addDays } from '../../../src/mission/calendar-dates';
+import { addDays } from '../../../src/domain/iso-date';
 
 const TDF = 'missions/tdf_sim_2025.toml';
 const FONDO = 'missions/gran_fondo_base.toml';

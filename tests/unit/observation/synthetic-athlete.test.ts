@@ -3,7 +3,7 @@ import { type SyntheticAthleteConfig, syntheticSources, SyntheticAthlete } from 
 import { observeDay } from '../../../src/observation/observe-day';
 import { computeLoad, rideTss } from '../../../src/observation/training-load';
 import { rideFromStrava } from '../../../src/observation/normalisers';
-import { addDays, utcMidnightEpochS } from '../../../src/observation/iso-dates';
+import { addDays, utcMidnightEpochS } from '../../../src/domain/iso-date';
 
 const profile: AthleteProfile = {
   handle: 'synth',

@@ -20,7 +20,7 @@ import {
   rideTss,
   tssFromPower,
 } from '../../../src/observation/training-load';
-import { addDays } from '../../../src/observation/iso-dates';
+import { addDays } from '../../../src/domain/iso-date';
 
 const athlete: AthleteProfile = {
   handle: 'ana',

@@ -1,10 +1,11 @@
-import { assertValid, isRealDate, NOTE_MAX_LENGTH, overrideProblems, reflectionProblems } from '../../../src/shared/message-validation';
+import { isIsoDate } from '../../../src/domain/iso-date';
+import { assertValid, NOTE_MAX_LENGTH, overrideProblems, reflectionProblems } from '../../../src/shared/message-validation';
 
 const goodReflection = { date: '2025-07-05', rpe: 6, legs: 2, mood: 4, sleepQuality: 3, completed: 'yes' };
 
-describe('isRealDate', () => {
-  it.each(['2025-07-05', '2024-02-29', '2025-12-31'])('accepts %s', (d) => expect(isRealDate(d)).toBe(true));
-  it.each(['2025-02-29', '2025-13-01', '2025-7-5', '05/07/2025', '', 20250705, null])('refuses %p', (d) => expect(isRealDate(d)).toBe(false));
+describe('isIsoDate', () => {
+  it.each(['2025-07-05', '2024-02-29', '2025-12-31'])('accepts %s', (d) => expect(isIsoDate(d)).toBe(true));
+  it.each(['2025-02-29', '2025-13-01', '2025-7-5', '05/07/2025', '', 20250705, null])('refuses %p', (d) => expect(isIsoDate(d)).toBe(false));
 });
 
 describe('reflectionProblems', () => {

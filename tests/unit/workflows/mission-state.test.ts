@@ -1,7 +1,7 @@
-import { countOutcomes, initialState, toReflection, withReflection, REFLECTIONS_KEPT } from '../../../src/workflows/mission-state';
-import { addDays } from '../../../src/domain/schedule';
+import { countOutcomes, initialState, toReflection, withReflection, REFLECTIONS_KEPT } from '../../../src/shared/mission-state';
 import type { DayOutcome, ReflectInput } from '../../../src/shared/mission-api';
 import { fakeMission } from '../../support/fake-activities';
+import { addDays } from '../../../src/domain/iso-date';
 
 const reflect = (date: string, rpe = 5): ReflectInput => ({ date, rpe, legs: 2, mood: 3, sleepQuality: 4, completed: 'yes' });
 

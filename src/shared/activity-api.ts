@@ -3,10 +3,10 @@
  * `createActivities(deps)` returns the real implementation and tests may pass typed fakes.
  */
 import type { ClassSuggestion, DayObservation, Decision, IsoDate, LoadFigures, MissionConfig, Reflection, Workout } from '../domain/types';
-import type { DayContext } from '../workflows/day-context';
-import type { MissionState } from '../workflows/mission-state';
+import type { DayContext } from './day-context';
+import type { MissionState } from './mission-state';
 import type { OverrideInput } from '../shared/mission-api';
-import type { DayResult, NotificationOutcome } from './day-result';
+import type { DayResult, DayNotification } from './day-result';
 import type { MissionSummary } from './mission-summary';
 
 export interface Scope {
@@ -54,7 +54,7 @@ export interface MissionActivities {
   recordDay(ctx: DayContext, record: DayRecordInput): Promise<void>;
   writeReport(ctx: DayContext): Promise<{ paths: string[] }>;
   /** Sends the day's messages; `deferredUntil` is set (and nothing sent) inside quiet hours. */
-  notify(ctx: DayContext): Promise<{ outcomes: NotificationOutcome[]; deferredUntil: string | null }>;
+  notify(ctx: DayContext): Promise<{ outcomes: DayNotification[]; deferredUntil: string | null }>;
   finishDay(ctx: DayContext, result: DayResult): Promise<void>;
   recordDayFailure(ctx: DayContext, message: string): Promise<void>;
   recordReflection(scope: Scope, reflection: Reflection | null): Promise<void>;

@@ -1,6 +1,6 @@
 import type { DecisionKind, IsoDate, LoadFigures, ReadinessState } from '../domain/types';
 
-export interface NotificationOutcome {
+export interface DayNotification {
   channel: string;
   status: 'sent' | 'skipped' | 'failed' | 'already-sent' | 'deferred';
   detail: string;
@@ -15,6 +15,6 @@ export interface DayResult {
   load: LoadFigures;
   workoutTitle: string;
   reportPaths: string[];
-  notifications: NotificationOutcome[];
+  notifications: DayNotification[];
   degraded: string[];
 }
