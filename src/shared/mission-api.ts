@@ -70,6 +70,37 @@ export interface RunNowResult {
 
 export const runNowUpdate = defineUpdate<RunNowResult, [RunNowInput]>('runNow');
 
+// ------------------------------------------------------------------ dataReady (signal)
+
+/**
+ * A provider told us (webhook) that new data exists for the mission's athlete: an Oura night or
+ * readiness score, or a Strava activity created or updated. The mission decides what to do with
+ * it (start today's cycle early, record a ride); the same event delivered twice changes nothing
+ * (`eventId` is the provider's event identity). Carries no health values and no tokens.
+ */
+export type DataReadyInput =
+  | {
+      provider: 'oura';
+      /** Oura's data_type of the event. */
+      dataType: 'daily_sleep' | 'daily_readiness' | 'sleep';
+      eventType: 'create' | 'update' | 'delete';
+      /** Oura's object_id of the document that changed. */
+      objectId: string;
+      /** ISO instant the provider gives for the event. */
+      eventTime: string;
+      eventId: string;
+    }
+  | {
+      provider: 'strava';
+      aspect: 'create' | 'update' | 'delete';
+      /** Strava activity id (as text: ids exceed 2^53 in the future). */
+      activityId: string;
+      eventTime: string;
+      eventId: string;
+    };
+
+export const dataReadySignal = defineSignal<[DataReadyInput]>('dataReady');
+
 // ------------------------------------------------------------------ queries
 
 export type MissionPhase = 'waiting' | 'running-day' | 'paused' | 'done';
