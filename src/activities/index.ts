@@ -102,7 +102,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
   const catalogue = () => (deps.catalogue ??= loadOfflineCatalogue());
 
   async function history(scope: MissionScope, date: IsoDate, days: number): Promise<DayRecord[]> {
-    return memory.history(scope, addDays(date, -days), addDays(date, -1));
+    return memory.reads.history(scope, addDays(date, -days), addDays(date, -1));
   }
 
   function coachRecentDays(ctx: DayContext, records: DayRecord[]): CoachedDay[] {
@@ -131,10 +131,10 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
 
   async function buildReport(ctx: DayContext, notifications: NotificationOutcome[]): Promise<DayReport> {
     const scope = scopeOf(ctx);
-    const day = await memory.getDay(scope, ctx.date);
+    const day = await memory.reads.getDay(scope, ctx.date);
     if (!day.decision) throw ApplicationFailure.nonRetryable(`no decision recorded for ${ctx.date}: the record step must run first`, 'StateError');
-    const past = await memory.history(scope, addDays(ctx.date, -27), ctx.date);
-    const adaptation = await memory.latestAdaptationBefore(scope, addDays(ctx.date, 1));
+    const past = await memory.reads.history(scope, addDays(ctx.date, -27), ctx.date);
+    const adaptation = await memory.days.latestAdaptationBefore(scope, addDays(ctx.date, 1));
     const changes = Array.isArray(adaptation?.changes) ? (adaptation!.changes as { why?: string }[]).map((c) => c.why ?? '').filter(Boolean) : [];
     const replan = (adaptation?.replan as { why?: string } | null)?.why;
     return {
@@ -166,7 +166,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
     const report = await buildReport(ctx, notifications);
     const files = await writeReportFiles(deps.outputDir, ctx.missionId, ctx.date, renderDayReport(report));
     const paths = [files.markdown, files.html, files.json];
-    await memory.recordReport(scopeOf(ctx), ctx.date, { paths, formats: ['md', 'html', 'json'] });
+    await memory.days.recordReport(scopeOf(ctx), ctx.date, { paths, formats: ['md', 'html', 'json'] });
     return paths;
   }
 
@@ -183,13 +183,13 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
       if (startDate) mission = shiftMission(mission, startDate === 'today' ? localDate(nowMs, mission.timezone) : startDate);
       const configHash = missionHash(mission);
       const scope = { missionId: mission.id, athlete: mission.athlete.handle };
-      await memory.upsertMission(scope, { name: mission.name, configHash, status: 'active' });
-      await memory.storeConfigVersion(scope, canonicalMissionJson(mission), configHash);
+      await memory.missions.upsertMission(scope, { name: mission.name, configHash, status: 'active' });
+      await memory.missions.storeConfigVersion(scope, canonicalMissionJson(mission), configHash);
       return { mission, configHash };
     },
 
     async beginDay(ctx) {
-      await memory.recordDayRun(scopeOf(ctx), ctx.date, { workflowId: ctx.dayWorkflowId, configHash: ctx.configHash });
+      await memory.days.recordDayRun(scopeOf(ctx), ctx.date, { workflowId: ctx.dayWorkflowId, configHash: ctx.configHash });
     },
 
     async observe(ctx): Promise<ObservedDay> {
@@ -197,7 +197,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
       const source = dataSourceMode(deps.env);
       let sources;
       if (source.mode === 'synthetic') {
-        const past = await memory.history(scope, ctx.missionDays[0]?.date ?? ctx.date, addDays(ctx.date, -1));
+        const past = await memory.reads.history(scope, ctx.missionDays[0]?.date ?? ctx.date, addDays(ctx.date, -1));
         const done = doneTssFromHistory(past.map((r) => ({ date: r.date, plannedTss: r.plan?.targetTss ?? null, completed: r.reflection?.completed ?? null })));
         const missionStart = addDays(ctx.date, -ctx.day.index);
         sources = createObservationSources({
@@ -239,7 +239,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
     async reason(ctx, observed, load) {
       const scope = scopeOf(ctx);
       const records = await history(scope, ctx.date, 14);
-      const stored = await memory.latestAdaptationBefore(scope, ctx.date);
+      const stored = await memory.days.latestAdaptationBefore(scope, ctx.date);
       const { decision, adaptation } = decideDay({
         day: ctx.day,
         mission: { athlete: ctx.profile, goals: ctx.goals, days: ctx.missionDays, planner: ctx.planner },
@@ -250,7 +250,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
         weekMinutesSoFar: weekMinutesSoFar(records, ctx.date),
         params: (stored?.parameters as AthleteParameters | undefined) ?? undefined,
       });
-      await memory.recordAdaptation(scope, ctx.date, { parameters: adaptation.parameters, changes: adaptation.changes, replan: adaptation.replan });
+      await memory.days.recordAdaptation(scope, ctx.date, { parameters: adaptation.parameters, changes: adaptation.changes, replan: adaptation.replan });
       const overrides = ctx.overrides.map((o) => `Athlete override: ${o}.`);
       return { ...decision, rationale: [...overrides, ...decision.rationale] };
     },
@@ -290,11 +290,11 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
 
     async recordDay(ctx, record) {
       const scope = scopeOf(ctx);
-      await memory.recordObservation(scope, record.observation);
-      await memory.recordLoad(scope, record.load);
-      await memory.recordDecision(scope, record.decision, ctx.configHash);
-      await memory.recordPlan(scope, ctx.date, record.workout);
-      await memory.recordClassSuggestions(scope, ctx.date, record.classes);
+      await memory.days.recordObservation(scope, record.observation);
+      await memory.days.recordLoad(scope, record.load);
+      await memory.days.recordDecision(scope, record.decision, ctx.configHash);
+      await memory.days.recordPlan(scope, ctx.date, record.workout);
+      await memory.days.recordClassSuggestions(scope, ctx.date, record.classes);
     },
 
     async writeReport(ctx) {
@@ -304,7 +304,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
     async notify(ctx) {
       const report = await buildReport(ctx, []);
       // The outbox row (claimed before sending, marked after) is what makes a retry never send twice.
-      const outbox = outboxFromStore(memory, () => scopeOf(ctx));
+      const outbox = outboxFromStore(memory.outbox, () => scopeOf(ctx));
       const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox });
       let result;
       try {
@@ -333,28 +333,28 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
     },
 
     async finishDay(ctx, result: DayResult) {
-      await memory.finishDayRun(scopeOf(ctx), ctx.date, { status: result.status, degradedReasons: result.degraded });
+      await memory.days.finishDayRun(scopeOf(ctx), ctx.date, { status: result.status, degradedReasons: result.degraded });
     },
 
     async recordDayFailure(ctx, message) {
-      await memory.recordDayRun(scopeOf(ctx), ctx.date, { workflowId: ctx.dayWorkflowId, configHash: ctx.configHash });
-      await memory.finishDayRun(scopeOf(ctx), ctx.date, { status: 'failed', degradedReasons: [message] });
+      await memory.days.recordDayRun(scopeOf(ctx), ctx.date, { workflowId: ctx.dayWorkflowId, configHash: ctx.configHash });
+      await memory.days.finishDayRun(scopeOf(ctx), ctx.date, { status: 'failed', degradedReasons: [message] });
     },
 
     async recordReflection(scope: Scope, reflection) {
-      if (reflection) await memory.recordReflection(scope, reflection);
+      if (reflection) await memory.input.recordReflection(scope, reflection);
     },
 
     async recordOverride(scope: Scope, o) {
       const day = 'date' in o.input ? o.input.date : null;
-      await memory.recordOverride(scope, { requestId: o.requestId, kind: o.kind, day, payload: { input: o.input, changed: o.changed } });
+      await memory.input.recordOverride(scope, { requestId: o.requestId, kind: o.kind, day, payload: { input: o.input, changed: o.changed } });
     },
 
     async summarizeMission(scope: Scope, state: MissionState): Promise<MissionSummary> {
       const m = state.mission;
       const first = m.days[0]?.date;
       const last = m.days[m.days.length - 1]?.date;
-      const records = first && last ? await memory.history(scope, first, last) : [];
+      const records = first && last ? await memory.reads.history(scope, first, last) : [];
       const byDate = new Map(records.map((r) => [r.date, r]));
       const days: BlockDay[] = [];
       for (const d of m.days) {
@@ -375,7 +375,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
       }
       const rendered = renderBlockSummary({ mission: { id: m.id, name: m.name }, athlete: { handle: m.athlete.handle }, days });
       const files = await writeReportFiles(deps.outputDir, m.id, 'summary', rendered);
-      await memory.setMissionStatus(scope, 'completed');
+      await memory.missions.setMissionStatus(scope, 'completed');
       const count = (s: string) => state.outcomes.filter((o) => o.status === s).length;
       return {
         missionId: m.id,

@@ -120,7 +120,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (parts.length === 0) return redirect(res, '/missions');
       if (parts.length === 1 && parts[0] === 'missions') {
-        const missions = await opts.memory.listMissions();
+        const missions = await opts.memory.missions.listMissions();
         return send(res, 200, nonce, page('Missions', nonce, missionsListView(missions)));
       }
       if (parts.length === 3 && parts[0] === 'missions') {
@@ -153,7 +153,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
 
   async function findMission(athlete: string, missionId: string): Promise<MissionRecord> {
     if (!athlete || !missionId) throw notFound();
-    const mission = await opts.memory.getMission({ athlete, missionId });
+    const mission = await opts.memory.missions.getMission({ athlete, missionId });
     if (!mission) throw notFound();
     return mission;
   }
@@ -187,7 +187,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
   ): Promise<string> {
     const scope = { athlete: mission.athlete, missionId: mission.id };
     const [days, liveState] = await Promise.all([
-      opts.memory.history(scope, HISTORY_FROM, HISTORY_TO),
+      opts.memory.reads.history(scope, HISTORY_FROM, HISTORY_TO),
       state.liveState ? Promise.resolve(state.liveState) : live(mission),
     ]);
     const defaultDate = days[days.length - 1]?.date ?? (liveState.running ? liveState.status.nextDay?.date ?? '' : '');

@@ -1,5 +1,6 @@
-/** The mission memory in PostgreSQL: schema migrations, the store, and its record types. */
+/** The mission memory in PostgreSQL: schema migrations, the stores, and their record types. */
 export { migrate, MIGRATIONS, type Migration } from './migrations';
-export { MemoryStore, DEFAULT_NOTIFICATION_STALE_AFTER_MS, type MemoryStoreOptions } from './memory-store';
+export { MemoryStore, type MemoryStoreOptions } from './memory-store';
+export { DEFAULT_NOTIFICATION_STALE_AFTER_MS } from './notification-outbox';
 export { compactRecentDays } from './recent-context';
 export * from './records';

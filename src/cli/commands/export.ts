@@ -63,7 +63,7 @@ export function buildExportArchive(input: { missionId: string; athlete: string; 
 }
 
 async function resolveAthlete(memory: MemoryStore, missionId: string, athlete: string | undefined): Promise<string> {
-  const missions = (await memory.listMissions(athlete)).filter((m) => m.id === missionId);
+  const missions = (await memory.missions.listMissions(athlete)).filter((m) => m.id === missionId);
   if (missions.length === 1) return missions[0]!.athlete;
   if (missions.length === 0) {
     throw new UserError(`no mission ${missionId}${athlete ? ` for athlete "${athlete}"` : ''} in the database`, 'check the mission id (`lanterne mission status`), --athlete, or DATABASE_URL');
@@ -99,7 +99,7 @@ export function registerExportCommand(program: Command): void {
           await migrate(pool);
           const memory = new MemoryStore(pool);
           const athlete = await resolveAthlete(memory, missionId, o.athlete);
-          const history = await memory.history({ missionId, athlete }, from, to);
+          const history = await memory.reads.history({ missionId, athlete }, from, to);
           bundle = buildExportArchive({ missionId, athlete, from, to, reportsDir: path.join(outputDir(), missionId), history });
         } finally {
           await pool.end();

@@ -260,14 +260,14 @@ async function missionLoaded(handle: WorkflowHandle): Promise<boolean> {
  * config version, with the moved calendar) joined with each day's records.
  */
 export async function recordedDays(memory: MemoryStore, scope: { missionId: string; athlete: string }, fileDates: IsoDate[]): Promise<SimulatedDay[]> {
-  const row = await memory.getMission(scope);
+  const row = await memory.missions.getMission(scope);
   if (!row) throw new Error(`the simulated mission ${scope.missionId} was not recorded`);
-  const version = await memory.getConfigVersion(scope, row.configHash);
+  const version = await memory.missions.getConfigVersion(scope, row.configHash);
   if (!version) throw new Error(`the simulated mission ${scope.missionId} has no stored configuration`);
   const mission = JSON.parse(version.canonicalJson) as MissionConfig;
   const first = mission.days[0]?.date;
   const last = mission.days[mission.days.length - 1]?.date;
-  const records = first && last ? await memory.history(scope, first, last) : [];
+  const records = first && last ? await memory.reads.history(scope, first, last) : [];
   const byDate = new Map(records.map((r) => [r.date, r]));
   return mission.days.map((d, i) => {
     const r = byDate.get(d.date);

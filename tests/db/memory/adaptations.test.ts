@@ -12,8 +12,8 @@ beforeAll(async () => {
   db = await freshDatabase('lanterne_adapt');
   await migrate(db.pool);
   store = new MemoryStore(db.pool);
-  await store.upsertMission(ana, { name: 'TdF', configHash: 'h' });
-  await store.upsertMission(bob, { name: 'TdF', configHash: 'h' });
+  await store.missions.upsertMission(ana, { name: 'TdF', configHash: 'h' });
+  await store.missions.upsertMission(bob, { name: 'TdF', configHash: 'h' });
 });
 afterAll(async () => {
   await db.drop();
@@ -21,11 +21,11 @@ afterAll(async () => {
 
 describe("the coach's adaptive parameters", () => {
   test('the newest adaptation before a day is read back; a repeat for a day replaces it', async () => {
-    await store.recordAdaptation(ana, '2025-07-05', { parameters: { hrvDropTolerance: 0.1 }, changes: [], replan: null });
-    await store.recordAdaptation(ana, '2025-07-06', { parameters: { hrvDropTolerance: 0.08 }, changes: [{ why: 'RPE high' }], replan: null });
-    await store.recordAdaptation(ana, '2025-07-06', { parameters: { hrvDropTolerance: 0.07 }, changes: [{ why: 'RPE high twice' }], replan: { why: 'eased' } });
-    expect(await store.latestAdaptationBefore(ana, '2025-07-06')).toEqual({ parameters: { hrvDropTolerance: 0.1 }, changes: [], replan: null });
-    expect(await store.latestAdaptationBefore(ana, '2025-07-07')).toEqual({
+    await store.days.recordAdaptation(ana, '2025-07-05', { parameters: { hrvDropTolerance: 0.1 }, changes: [], replan: null });
+    await store.days.recordAdaptation(ana, '2025-07-06', { parameters: { hrvDropTolerance: 0.08 }, changes: [{ why: 'RPE high' }], replan: null });
+    await store.days.recordAdaptation(ana, '2025-07-06', { parameters: { hrvDropTolerance: 0.07 }, changes: [{ why: 'RPE high twice' }], replan: { why: 'eased' } });
+    expect(await store.days.latestAdaptationBefore(ana, '2025-07-06')).toEqual({ parameters: { hrvDropTolerance: 0.1 }, changes: [], replan: null });
+    expect(await store.days.latestAdaptationBefore(ana, '2025-07-07')).toEqual({
       parameters: { hrvDropTolerance: 0.07 },
       changes: [{ why: 'RPE high twice' }],
       replan: { why: 'eased' },
@@ -35,6 +35,6 @@ describe("the coach's adaptive parameters", () => {
   });
 
   test("one athlete never reads another's parameters", async () => {
-    expect(await store.latestAdaptationBefore(bob, '2025-07-10')).toBeNull();
+    expect(await store.days.latestAdaptationBefore(bob, '2025-07-10')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestDatabase } from '../../support/db';
 import { freshDatabase } from './test-database';
@@ -22,24 +22,24 @@ beforeAll(async () => {
     [ana, 'Ana', 80, 60],
     [ben, 'Ben', 40, 30],
   ] as const) {
-    await store.upsertMission(s, { name: `${who}'s Tour`, configHash: `${who}-hash` });
-    await store.storeConfigVersion(s, JSON.stringify({ owner: who }), 'same-hash');
-    await store.recordDayRun(s, D, { workflowId: `wf-${who}`, configHash: `${who}-hash` });
+    await store.missions.upsertMission(s, { name: `${who}'s Tour`, configHash: `${who}-hash` });
+    await store.missions.storeConfigVersion(s, JSON.stringify({ owner: who }), 'same-hash');
+    await store.days.recordDayRun(s, D, { workflowId: `wf-${who}`, configHash: `${who}-hash` });
     for (const day of ['2025-07-03', '2025-07-04', D]) {
       const base = observation(day);
-      await store.recordObservation(s, {
+      await store.days.recordObservation(s, {
         ...base,
         readiness: { ...base.readiness!, score },
         hrv: { ...base.hrv!, averageHrvMs: hrv },
       });
-      await store.recordLoad(s, load(day, { yesterdayTss: score }));
-      await store.recordDecision(s, decision(day, { decision: who === 'Ana' ? 'as_planned' : 'rest' }), `${who}-hash`);
-      await store.recordPlan(s, day, workout({ title: `${who} plan`, targetTss: score }));
-      await store.recordReflection(s, reflection(day, { note: `${who} note` }));
+      await store.days.recordLoad(s, load(day, { yesterdayTss: score }));
+      await store.days.recordDecision(s, decision(day, { decision: who === 'Ana' ? 'as_planned' : 'rest' }), `${who}-hash`);
+      await store.days.recordPlan(s, day, workout({ title: `${who} plan`, targetTss: score }));
+      await store.input.recordReflection(s, reflection(day, { note: `${who} note` }));
     }
-    await store.recordClassSuggestions(s, D, classes().map((c) => ({ ...c, why: who })));
-    await store.recordOverride(s, { requestId: 'req-1', kind: 'rest-today', day: D, payload: { who } });
-    await store.recordReport(s, D, { paths: [`${who}.md`], formats: ['md'] });
+    await store.days.recordClassSuggestions(s, D, classes().map((c) => ({ ...c, why: who })));
+    await store.input.recordOverride(s, { requestId: 'req-1', kind: 'rest-today', day: D, payload: { who } });
+    await store.days.recordReport(s, D, { paths: [`${who}.md`], formats: ['md'] });
   }
 });
 afterAll(async () => {
@@ -47,8 +47,8 @@ afterAll(async () => {
 });
 
 test('each athlete sees only their own day', async () => {
-  const a = await store.getDay(ana, D);
-  const b = await store.getDay(ben, D);
+  const a = await store.reads.getDay(ana, D);
+  const b = await store.reads.getDay(ben, D);
   expect(a.observation?.readiness?.score).toBe(80);
   expect(b.observation?.readiness?.score).toBe(40);
   expect(a.plan?.title).toBe('Ana plan');
@@ -68,40 +68,40 @@ test('each athlete sees only their own day', async () => {
 });
 
 test('history, recent context, overrides, config versions and missions stay per athlete', async () => {
-  const ha = await store.history(ana, '2025-07-01', '2025-07-31');
-  const hb = await store.history(ben, '2025-07-01', '2025-07-31');
+  const ha = await store.reads.history(ana, '2025-07-01', '2025-07-31');
+  const hb = await store.reads.history(ben, '2025-07-01', '2025-07-31');
   expect(ha.map((d) => d.plan?.title)).toEqual(['Ana plan', 'Ana plan', 'Ana plan']);
   expect(hb.map((d) => d.plan?.title)).toEqual(['Ben plan', 'Ben plan', 'Ben plan']);
 
-  expect((await store.recentContext(ana, D, 2)).map((d) => d.readinessScore)).toEqual([80, 80]);
-  expect((await store.recentContext(ben, D, 2)).map((d) => d.readinessScore)).toEqual([40, 40]);
+  expect((await store.reads.recentContext(ana, D, 2)).map((d) => d.readinessScore)).toEqual([80, 80]);
+  expect((await store.reads.recentContext(ben, D, 2)).map((d) => d.readinessScore)).toEqual([40, 40]);
 
-  expect((await store.listOverrides(ana)).map((o) => o.payload)).toEqual([{ who: 'Ana' }]);
-  expect((await store.getConfigVersion(ana, 'same-hash'))?.canonicalJson).toBe('{"owner":"Ana"}');
-  expect((await store.getConfigVersion(ben, 'same-hash'))?.canonicalJson).toBe('{"owner":"Ben"}');
+  expect((await store.input.listOverrides(ana)).map((o) => o.payload)).toEqual([{ who: 'Ana' }]);
+  expect((await store.missions.getConfigVersion(ana, 'same-hash'))?.canonicalJson).toBe('{"owner":"Ana"}');
+  expect((await store.missions.getConfigVersion(ben, 'same-hash'))?.canonicalJson).toBe('{"owner":"Ben"}');
 
-  expect((await store.getMission(ana))?.name).toBe("Ana's Tour");
-  expect((await store.getMission(ben))?.name).toBe("Ben's Tour");
-  expect((await store.listMissions('ben')).map((m) => m.name)).toEqual(["Ben's Tour"]);
+  expect((await store.missions.getMission(ana))?.name).toBe("Ana's Tour");
+  expect((await store.missions.getMission(ben))?.name).toBe("Ben's Tour");
+  expect((await store.missions.listMissions('ben')).map((m) => m.name)).toEqual(["Ben's Tour"]);
 });
 
 test("one athlete's writes and outbox never touch the other's rows", async () => {
-  await store.setMissionStatus(ana, 'paused');
-  expect((await store.getMission(ben))?.status).toBe('active');
+  await store.missions.setMissionStatus(ana, 'paused');
+  expect((await store.missions.getMission(ben))?.status).toBe('active');
 
-  expect((await store.claimNotification(ana, D, 'email')).claimed).toBe(true);
-  await store.markNotificationSent(ana, D, 'email');
+  expect((await store.outbox.claimNotification(ana, D, 'email')).claimed).toBe(true);
+  await store.outbox.markNotificationSent(ana, D, 'email');
   // Ben's message for the same mission id, day and channel is still his to send
-  expect(await store.claimNotification(ben, D, 'email')).toMatchObject({ claimed: true, status: 'sending' });
-  expect((await store.getNotification(ana, D, 'email'))?.status).toBe('sent');
+  expect(await store.outbox.claimNotification(ben, D, 'email')).toMatchObject({ claimed: true, status: 'sending' });
+  expect((await store.outbox.getNotification(ana, D, 'email'))?.status).toBe('sent');
 });
 
 test('an athlete cannot write into a mission id that only another athlete has', async () => {
-  await store.upsertMission({ missionId: 'ben-only', athlete: 'ben' }, { name: 'x', configHash: 'x' });
-  await expect(store.recordReflection({ missionId: 'ben-only', athlete: 'ana' }, reflection(D))).rejects.toThrow(
+  await store.missions.upsertMission({ missionId: 'ben-only', athlete: 'ben' }, { name: 'x', configHash: 'x' });
+  await expect(store.input.recordReflection({ missionId: 'ben-only', athlete: 'ana' }, reflection(D))).rejects.toThrow(
     /mission "ben-only" of athlete "ana" is not stored/,
   );
-  expect((await store.getDay({ missionId: 'ben-only', athlete: 'ana' }, D)).reflection).toBeNull();
+  expect((await store.reads.getDay({ missionId: 'ben-only', athlete: 'ana' }, D)).reflection).toBeNull();
 });
 
 test("forgetAthlete deletes everything of one athlete and nothing of the other's", async () => {
@@ -117,15 +117,18 @@ test("forgetAthlete deletes everything of one athlete and nothing of the other's
     );
   const anaBefore = await count('ana');
   expect(await count('ben')).toBeGreaterThan(0);
-  expect(await store.forgetAthlete('ben')).toEqual({ missions: 2 });
+  expect(await store.missions.forgetAthlete('ben')).toEqual({ missions: 2 });
   expect(await count('ben')).toBe(0);
-  expect(await store.listMissions('ben')).toEqual([]);
+  expect(await store.missions.listMissions('ben')).toEqual([]);
   expect(await count('ana')).toBe(anaBefore);
-  expect((await store.getDay(ana, D)).plan?.title).toBe('Ana plan');
+  expect((await store.reads.getDay(ana, D)).plan?.title).toBe('Ana plan');
 });
 
-test('every SQL statement of the store that touches a mission table names the athlete', () => {
-  const source = readFileSync(join(__dirname, '../../../src/memory/memory-store.ts'), 'utf8');
+test('every SQL statement of the stores that touches a mission table names the athlete', () => {
+  const dir = join(__dirname, '../../../src/memory');
+  const stores = readdirSync(dir).filter((f) => f.endsWith('-store.ts') || f === 'notification-outbox.ts' || f === 'day-history.ts');
+  expect(stores.length).toBeGreaterThanOrEqual(5);
+  const source = stores.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
   const statements = [...source.matchAll(/`([^`]*\b(?:SELECT|INSERT|UPDATE|DELETE)\b[^`]*)`/g)].map((m) => m[1]);
   expect(statements.length).toBeGreaterThan(20);
   // listMissions() without an athlete is the one deliberate cross-athlete read (mission names only)

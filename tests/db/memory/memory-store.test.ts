@@ -14,7 +14,7 @@ beforeAll(async () => {
   db = await freshDatabase('lanterne_mem');
   await migrate(db.pool);
   store = new MemoryStore(db.pool);
-  await store.upsertMission(scope, { name: 'Tour de France 2025', configHash: 'h1' });
+  await store.missions.upsertMission(scope, { name: 'Tour de France 2025', configHash: 'h1' });
 });
 afterAll(async () => {
   await db.drop();
@@ -29,41 +29,41 @@ const count = async (table: string, s: MissionScope = scope) =>
 describe('missions and config versions', () => {
   test('upsertMission creates, updates and keeps the status unless given', async () => {
     const s = { missionId: 'm-upsert', athlete: 'ana' };
-    const created = await store.upsertMission(s, { name: 'Block A', configHash: 'a1' });
+    const created = await store.missions.upsertMission(s, { name: 'Block A', configHash: 'a1' });
     expect(created).toMatchObject({ id: 'm-upsert', athlete: 'ana', name: 'Block A', configHash: 'a1', status: 'active' });
-    await store.setMissionStatus(s, 'paused');
-    const updated = await store.upsertMission(s, { name: 'Block A+', configHash: 'a2' });
+    await store.missions.setMissionStatus(s, 'paused');
+    const updated = await store.missions.upsertMission(s, { name: 'Block A+', configHash: 'a2' });
     expect(updated).toMatchObject({ name: 'Block A+', configHash: 'a2', status: 'paused' });
     expect(updated.createdAt).toBe(created.createdAt);
-    expect((await store.listMissions('ana')).filter((m) => m.id === 'm-upsert')).toHaveLength(1);
+    expect((await store.missions.listMissions('ana')).filter((m) => m.id === 'm-upsert')).toHaveLength(1);
   });
 
   test('setMissionStatus rejects an unknown status and an unknown mission', async () => {
-    await expect(store.setMissionStatus(scope, 'done' as never)).rejects.toThrow(/active, paused, completed, cancelled.*"done"/);
-    await expect(store.setMissionStatus({ missionId: 'nope', athlete: 'ana' }, 'paused')).rejects.toThrow(
+    await expect(store.missions.setMissionStatus(scope, 'done' as never)).rejects.toThrow(/active, paused, completed, cancelled.*"done"/);
+    await expect(store.missions.setMissionStatus({ missionId: 'nope', athlete: 'ana' }, 'paused')).rejects.toThrow(
       /mission "nope" of athlete "ana" is not stored/,
     );
   });
 
   test('loading the same config twice stores one version', async () => {
     const json = '{"id":"tdf-2025","name":"Tour de France 2025"}';
-    expect(await store.storeConfigVersion(scope, json, 'h1')).toEqual({ hash: 'h1', created: true });
-    expect(await store.storeConfigVersion(scope, json, 'h1')).toEqual({ hash: 'h1', created: false });
-    expect(await store.storeConfigVersion(scope, '{"id":"tdf-2025","name":"TdF"}', 'h2')).toEqual({ hash: 'h2', created: true });
+    expect(await store.missions.storeConfigVersion(scope, json, 'h1')).toEqual({ hash: 'h1', created: true });
+    expect(await store.missions.storeConfigVersion(scope, json, 'h1')).toEqual({ hash: 'h1', created: false });
+    expect(await store.missions.storeConfigVersion(scope, '{"id":"tdf-2025","name":"TdF"}', 'h2')).toEqual({ hash: 'h2', created: true });
     expect(await count('config_versions')).toBe(2);
-    expect((await store.getConfigVersion(scope, 'h1'))?.canonicalJson).toBe(json);
+    expect((await store.missions.getConfigVersion(scope, 'h1'))?.canonicalJson).toBe(json);
     const stored = await db.pool.query(`SELECT config FROM config_versions WHERE hash = 'h1'`);
     expect(stored.rows[0].config).toEqual({ id: 'tdf-2025', name: 'Tour de France 2025' });
   });
 
   test('a hash reused for a different config is refused, invalid JSON too', async () => {
-    await store.storeConfigVersion(scope, '{"a":1}', 'h-x');
-    await expect(store.storeConfigVersion(scope, '{"a":2}', 'h-x')).rejects.toThrow(/already stored for a different config/);
-    await expect(store.storeConfigVersion(scope, '{oops', 'h-y')).rejects.toThrow(/canonicalJson for hash h-y is not valid JSON/);
+    await store.missions.storeConfigVersion(scope, '{"a":1}', 'h-x');
+    await expect(store.missions.storeConfigVersion(scope, '{"a":2}', 'h-x')).rejects.toThrow(/already stored for a different config/);
+    await expect(store.missions.storeConfigVersion(scope, '{oops', 'h-y')).rejects.toThrow(/canonicalJson for hash h-y is not valid JSON/);
   });
 
   test('recording a day of a mission that was never stored says what to do', async () => {
-    await expect(store.recordObservation({ missionId: 'ghost', athlete: 'ana' }, observation(D))).rejects.toThrow(
+    await expect(store.days.recordObservation({ missionId: 'ghost', athlete: 'ana' }, observation(D))).rejects.toThrow(
       'mission "ghost" of athlete "ana" is not stored: call upsertMission before recording its days',
     );
   });
@@ -75,20 +75,20 @@ describe('round trips', () => {
     const figures = load(D);
     const dec = decision(D);
     const plan = workout();
-    await store.recordDayRun(scope, D, { workflowId: 'mission-tdf-2025-day-2025-07-05', configHash: 'h1' });
-    await store.recordObservation(scope, obs);
-    await store.recordLoad(scope, figures);
-    await store.recordDecision(scope, dec, 'h1');
-    await store.recordPlan(scope, D, plan);
-    await store.recordClassSuggestions(scope, D, classes());
-    await store.recordReflection(scope, reflection(D));
-    await store.recordOverride(scope, { requestId: 'req-1', kind: 'rest-today', day: D, payload: { reason: 'travel' } });
-    await store.recordReport(scope, D, { paths: ['output/tdf-2025/2025-07-05.md', 'output/tdf-2025/2025-07-05.html'], formats: ['md', 'html'] });
-    await store.claimNotification(scope, D, 'email');
-    await store.markNotificationSent(scope, D, 'email', { providerMessageId: '<abc@lanterne>' });
-    await store.finishDayRun(scope, D, { status: 'degraded', degradedReasons: ['oura activity missing'] });
+    await store.days.recordDayRun(scope, D, { workflowId: 'mission-tdf-2025-day-2025-07-05', configHash: 'h1' });
+    await store.days.recordObservation(scope, obs);
+    await store.days.recordLoad(scope, figures);
+    await store.days.recordDecision(scope, dec, 'h1');
+    await store.days.recordPlan(scope, D, plan);
+    await store.days.recordClassSuggestions(scope, D, classes());
+    await store.input.recordReflection(scope, reflection(D));
+    await store.input.recordOverride(scope, { requestId: 'req-1', kind: 'rest-today', day: D, payload: { reason: 'travel' } });
+    await store.days.recordReport(scope, D, { paths: ['output/tdf-2025/2025-07-05.md', 'output/tdf-2025/2025-07-05.html'], formats: ['md', 'html'] });
+    await store.outbox.claimNotification(scope, D, 'email');
+    await store.outbox.markNotificationSent(scope, D, 'email', { providerMessageId: '<abc@lanterne>' });
+    await store.days.finishDayRun(scope, D, { status: 'degraded', degradedReasons: ['oura activity missing'] });
 
-    const day = await store.getDay(scope, D);
+    const day = await store.reads.getDay(scope, D);
     expect(day.date).toBe(D);
     expect(day.observation).toEqual(obs);
     expect(day.load).toEqual(figures);
@@ -130,15 +130,15 @@ describe('round trips', () => {
     const day = '2025-07-06';
     const plan = workout({ source: 'fallback', fallbackReason: 'LLM timed out', tokenUsage: null });
     const dec = decision(day, { negotiation: null, decision: 'rest', state: 'sick' });
-    await store.recordPlan(scope, day, plan);
-    await store.recordDecision(scope, dec, 'h2');
-    const got = await store.getDay(scope, day);
+    await store.days.recordPlan(scope, day, plan);
+    await store.days.recordDecision(scope, dec, 'h2');
+    const got = await store.reads.getDay(scope, day);
     expect(got.plan).toEqual(plan);
     expect(got.decision).toEqual({ decision: dec, configHash: 'h2' });
   });
 
   test('getDay of a day with nothing recorded is empty, not an error', async () => {
-    expect(await store.getDay(scope, '2024-01-01')).toEqual({
+    expect(await store.reads.getDay(scope, '2024-01-01')).toEqual({
       date: '2024-01-01',
       run: null,
       observation: null,
@@ -154,9 +154,9 @@ describe('round trips', () => {
   });
 
   test('dates are checked and named', async () => {
-    await expect(store.getDay(scope, '2025-7-5')).rejects.toThrow('getDay date must be a real date written YYYY-MM-DD, got "2025-7-5"');
-    await expect(store.recordPlan(scope, '2025-02-30', workout())).rejects.toThrow(/recordPlan day must be a real date/);
-    await expect(store.getDay({ missionId: '', athlete: 'ana' }, D)).rejects.toThrow(/non-empty athlete and missionId/);
+    await expect(store.reads.getDay(scope, '2025-7-5')).rejects.toThrow('getDay date must be a real date written YYYY-MM-DD, got "2025-7-5"');
+    await expect(store.days.recordPlan(scope, '2025-02-30', workout())).rejects.toThrow(/recordPlan day must be a real date/);
+    await expect(store.reads.getDay({ missionId: '', athlete: 'ana' }, D)).rejects.toThrow(/non-empty athlete and missionId/);
   });
 });
 
@@ -164,24 +164,24 @@ describe('idempotent writes', () => {
   const day = '2025-07-10';
   test('writing each step five times leaves one row, holding the last write', async () => {
     for (let i = 1; i <= 5; i++) {
-      await store.recordDayRun(scope, day, { workflowId: `wf-${i}`, configHash: 'h1' });
-      await store.recordObservation(scope, observation(day, { rides: [], missing: [] }));
-      await store.recordLoad(scope, load(day, { ctl: 50 + i }));
-      await store.recordDecision(scope, decision(day, { confidence: i / 10 }), 'h1');
-      await store.recordPlan(scope, day, workout({ targetTss: 40 + i }));
-      await store.recordClassSuggestions(scope, day, classes().slice(0, 1 + (i % 2)));
-      await store.recordReflection(scope, reflection(day, { rpe: i }));
-      await store.recordReport(scope, day, { paths: [`r${i}.md`], formats: ['md'] });
-      await store.recordOverride(scope, { requestId: 'same-request', kind: 'pause', day, payload: { i } });
-      await store.enqueueNotification(scope, day, 'sms');
-      await store.finishDayRun(scope, day, { status: 'ok', degradedReasons: [] });
+      await store.days.recordDayRun(scope, day, { workflowId: `wf-${i}`, configHash: 'h1' });
+      await store.days.recordObservation(scope, observation(day, { rides: [], missing: [] }));
+      await store.days.recordLoad(scope, load(day, { ctl: 50 + i }));
+      await store.days.recordDecision(scope, decision(day, { confidence: i / 10 }), 'h1');
+      await store.days.recordPlan(scope, day, workout({ targetTss: 40 + i }));
+      await store.days.recordClassSuggestions(scope, day, classes().slice(0, 1 + (i % 2)));
+      await store.input.recordReflection(scope, reflection(day, { rpe: i }));
+      await store.days.recordReport(scope, day, { paths: [`r${i}.md`], formats: ['md'] });
+      await store.input.recordOverride(scope, { requestId: 'same-request', kind: 'pause', day, payload: { i } });
+      await store.outbox.enqueueNotification(scope, day, 'sms');
+      await store.days.finishDayRun(scope, day, { status: 'ok', degradedReasons: [] });
     }
     const where = `WHERE athlete = 'ana' AND mission_id = 'tdf-2025' AND day = '${day}'`;
     for (const table of ['day_runs', 'observations', 'load_metrics', 'decisions', 'plans', 'class_suggestions', 'reflections', 'reports', 'overrides', 'notifications']) {
       const n = Number((await db.pool.query(`SELECT count(*) AS n FROM ${table} ${where}`)).rows[0].n);
       expect([table, n]).toEqual([table, 1]);
     }
-    const got = await store.getDay(scope, day);
+    const got = await store.reads.getDay(scope, day);
     expect(got.load?.ctl).toBe(55);
     expect(got.decision?.decision.confidence).toBe(0.5);
     expect(got.plan?.targetTss).toBe(45);
@@ -195,10 +195,10 @@ describe('idempotent writes', () => {
 
   test('recordOverride tells whether the request was new', async () => {
     const o = { requestId: 'ftp-1', kind: 'ftp', day: null, payload: { ftpW: 265 } };
-    expect(await store.recordOverride(scope, o)).toEqual({ created: true });
-    expect(await store.recordOverride(scope, { ...o, payload: { ftpW: 300 } })).toEqual({ created: false });
-    expect(await store.recordOverride(scope, { ...o, requestId: 'ftp-2', payload: { ftpW: 270 } })).toEqual({ created: true });
-    const all = await store.listOverrides(scope);
+    expect(await store.input.recordOverride(scope, o)).toEqual({ created: true });
+    expect(await store.input.recordOverride(scope, { ...o, payload: { ftpW: 300 } })).toEqual({ created: false });
+    expect(await store.input.recordOverride(scope, { ...o, requestId: 'ftp-2', payload: { ftpW: 270 } })).toEqual({ created: true });
+    const all = await store.input.listOverrides(scope);
     expect(all.filter((x) => x.kind === 'ftp').map((x) => [x.requestId, x.payload])).toEqual([
       ['ftp-1', { ftpW: 265 }],
       ['ftp-2', { ftpW: 270 }],
@@ -207,18 +207,18 @@ describe('idempotent writes', () => {
 
   test('a later reflection for the same date replaces the earlier one', async () => {
     const day = '2025-07-11';
-    await store.recordReflection(scope, reflection(day, { rpe: 8, completed: 'partly', note: 'legs heavy' }));
-    await store.recordReflection(scope, reflection(day, { rpe: 5, completed: 'yes', note: 'actually fine' }));
-    expect((await store.getDay(scope, day)).reflection).toEqual(reflection(day, { rpe: 5, completed: 'yes', note: 'actually fine' }));
+    await store.input.recordReflection(scope, reflection(day, { rpe: 8, completed: 'partly', note: 'legs heavy' }));
+    await store.input.recordReflection(scope, reflection(day, { rpe: 5, completed: 'yes', note: 'actually fine' }));
+    expect((await store.reads.getDay(scope, day)).reflection).toEqual(reflection(day, { rpe: 5, completed: 'yes', note: 'actually fine' }));
   });
 
   test('recordDayRun after a finished run restarts it', async () => {
     const day = '2025-07-12';
-    await store.recordDayRun(scope, day, { workflowId: 'wf', configHash: 'h1' });
-    await store.finishDayRun(scope, day, { status: 'failed', degradedReasons: ['db down'] });
-    const again = await store.recordDayRun(scope, day, { workflowId: 'wf', configHash: 'h2' });
+    await store.days.recordDayRun(scope, day, { workflowId: 'wf', configHash: 'h1' });
+    await store.days.finishDayRun(scope, day, { status: 'failed', degradedReasons: ['db down'] });
+    const again = await store.days.recordDayRun(scope, day, { workflowId: 'wf', configHash: 'h2' });
     expect(again).toMatchObject({ status: 'running', degradedReasons: [], finishedAt: null, configHash: 'h2' });
-    await expect(store.finishDayRun(scope, day, { status: 'running' as never, degradedReasons: [] })).rejects.toThrow(
+    await expect(store.days.finishDayRun(scope, day, { status: 'running' as never, degradedReasons: [] })).rejects.toThrow(
       /ok, degraded or failed/,
     );
   });
@@ -227,12 +227,12 @@ describe('idempotent writes', () => {
 describe('history and missions', () => {
   test('history returns only days with records, in order, within the range', async () => {
     const s = { missionId: 'hist', athlete: 'ana' };
-    await store.upsertMission(s, { name: 'History', configHash: 'x' });
-    await store.recordObservation(s, observation('2025-06-03'));
-    await store.recordDecision(s, decision('2025-06-01'), 'x');
-    await store.recordReflection(s, reflection('2025-06-02'));
-    await store.recordLoad(s, load('2025-06-09'));
-    const days = await store.history(s, '2025-06-01', '2025-06-05');
+    await store.missions.upsertMission(s, { name: 'History', configHash: 'x' });
+    await store.days.recordObservation(s, observation('2025-06-03'));
+    await store.days.recordDecision(s, decision('2025-06-01'), 'x');
+    await store.input.recordReflection(s, reflection('2025-06-02'));
+    await store.days.recordLoad(s, load('2025-06-09'));
+    const days = await store.reads.history(s, '2025-06-01', '2025-06-05');
     expect(days.map((d) => d.date)).toEqual(['2025-06-01', '2025-06-02', '2025-06-03']);
     expect(days[0].decision).not.toBeNull();
     expect(days[1].reflection).not.toBeNull();
@@ -240,11 +240,11 @@ describe('history and missions', () => {
   });
 
   test('listMissions lists all missions or one athlete only', async () => {
-    await store.upsertMission({ missionId: 'z-block', athlete: 'zoe' }, { name: 'Zoe block', configHash: 'z' });
-    const all = await store.listMissions();
+    await store.missions.upsertMission({ missionId: 'z-block', athlete: 'zoe' }, { name: 'Zoe block', configHash: 'z' });
+    const all = await store.missions.listMissions();
     expect(all.map((m) => `${m.athlete}/${m.id}`)).toEqual(expect.arrayContaining(['ana/tdf-2025', 'zoe/z-block']));
-    const zoe = await store.listMissions('zoe');
+    const zoe = await store.missions.listMissions('zoe');
     expect(zoe.map((m) => m.id)).toEqual(['z-block']);
-    expect(await store.listMissions('nobody')).toEqual([]);
+    expect(await store.missions.listMissions('nobody')).toEqual([]);
   });
 });

@@ -65,7 +65,7 @@ function workout(title: string): Workout {
 }
 
 export async function seedMissions(memory: MemoryStore): Promise<void> {
-  await memory.upsertMission(ALICE, { name: 'Tour 2025 (alice)', configHash: 'hash-alice' });
+  await memory.missions.upsertMission(ALICE, { name: 'Tour 2025 (alice)', configHash: 'hash-alice' });
   const figures: [number, number, number, number][] = [
     [72, 58, 50, 40],
     [64, 47, 51, 55],
@@ -73,21 +73,21 @@ export async function seedMissions(memory: MemoryStore): Promise<void> {
   ];
   for (const [i, date] of ALICE_DAYS.entries()) {
     const [score, hrv, ctl, tss] = figures[i]!;
-    await memory.recordDayRun(ALICE, date, { workflowId: `mission-${ALICE.missionId}-day-${date}`, configHash: 'hash-alice' });
-    await memory.finishDayRun(ALICE, date, { status: 'ok', degradedReasons: [] });
-    await memory.recordObservation(ALICE, obs(date, score, hrv));
-    await memory.recordLoad(ALICE, load(date, ctl, ctl + 6, tss));
-    await memory.recordDecision(ALICE, decision(date, i === 2 ? ALICE_RATIONALE : `day ${i + 1} rationale`), 'hash-alice');
-    await memory.recordPlan(ALICE, date, workout(i === 2 ? 'Tempo blocks for alice' : `Ride ${i + 1}`));
-    await memory.recordClassSuggestions(ALICE, date, [
+    await memory.days.recordDayRun(ALICE, date, { workflowId: `mission-${ALICE.missionId}-day-${date}`, configHash: 'hash-alice' });
+    await memory.days.finishDayRun(ALICE, date, { status: 'ok', degradedReasons: [] });
+    await memory.days.recordObservation(ALICE, obs(date, score, hrv));
+    await memory.days.recordLoad(ALICE, load(date, ctl, ctl + 6, tss));
+    await memory.days.recordDecision(ALICE, decision(date, i === 2 ? ALICE_RATIONALE : `day ${i + 1} rationale`), 'hash-alice');
+    await memory.days.recordPlan(ALICE, date, workout(i === 2 ? 'Tempo blocks for alice' : `Ride ${i + 1}`));
+    await memory.days.recordClassSuggestions(ALICE, date, [
       { id: 'c1', title: '45 min Climb Ride', durationMin: 45, classType: 'climb', score: 0.9, why: 'matches the tempo focus' },
     ]);
   }
-  await memory.recordReflection(ALICE, { date: ALICE_DAYS[0]!, rpe: 8, legs: 4, mood: 3, sleepQuality: 3, completed: 'partly', note: ALICE_NOTE_ATTACK });
+  await memory.input.recordReflection(ALICE, { date: ALICE_DAYS[0]!, rpe: 8, legs: 4, mood: 3, sleepQuality: 3, completed: 'partly', note: ALICE_NOTE_ATTACK });
 
-  await memory.upsertMission(CAROL, { name: 'Carol block', configHash: 'hash-carol' });
-  await memory.upsertMission(BOB, { name: 'Bob base block', configHash: 'hash-bob' });
-  await memory.recordObservation(BOB, obs('2025-07-06', 90, 70));
-  await memory.recordDecision(BOB, { ...decision('2025-07-06', BOB_RATIONALE), state: 'ready', decision: 'as_planned', negotiation: null }, 'hash-bob');
-  await memory.recordPlan(BOB, '2025-07-06', workout('Bob endurance'));
+  await memory.missions.upsertMission(CAROL, { name: 'Carol block', configHash: 'hash-carol' });
+  await memory.missions.upsertMission(BOB, { name: 'Bob base block', configHash: 'hash-bob' });
+  await memory.days.recordObservation(BOB, obs('2025-07-06', 90, 70));
+  await memory.days.recordDecision(BOB, { ...decision('2025-07-06', BOB_RATIONALE), state: 'ready', decision: 'as_planned', negotiation: null }, 'hash-bob');
+  await memory.days.recordPlan(BOB, '2025-07-06', workout('Bob endurance'));
 }

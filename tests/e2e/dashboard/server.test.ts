@@ -57,7 +57,7 @@ beforeAll(async () => {
   await migrate(db.pool);
   memory = new MemoryStore(db.pool);
   await seedMissions(memory);
-  await memory.upsertMission({ athlete: 'mallory', missionId: 'xss' }, { name: '<script>alert(1)</script>', configHash: 'h' });
+  await memory.missions.upsertMission({ athlete: 'mallory', missionId: 'xss' }, { name: '<script>alert(1)</script>', configHash: 'h' });
 }, 60_000);
 
 beforeEach(async () => {

@@ -74,8 +74,8 @@ beforeAll(async () => {
   db = await createTestDatabase('lanterne_cli_export');
   await migrate(db.pool);
   const memory = new MemoryStore(db.pool);
-  await memory.upsertMission(scope, { name: 'TdF', configHash: 'h1', status: 'active' });
-  for (const [date, ctl] of [['2025-07-05', 40], ['2025-07-06', 41], ['2025-07-07', 42]] as const) await memory.recordLoad(scope, load(date, ctl));
+  await memory.missions.upsertMission(scope, { name: 'TdF', configHash: 'h1', status: 'active' });
+  for (const [date, ctl] of [['2025-07-05', 40], ['2025-07-06', 41], ['2025-07-07', 42]] as const) await memory.days.recordLoad(scope, load(date, ctl));
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-export-'));
   const reports = path.join(work, 'output', 'tdf_sim_2025');
   fs.mkdirSync(reports, { recursive: true });
