@@ -18,6 +18,7 @@ import { createActivities } from '../../src/activities';
 import { missionWorkflow } from '../../src/workflows';
 import { missionWorkflowId } from '../../src/shared/mission-api';
 import { loadMissionFile } from '../../src/mission';
+import { missionInput } from '../../src/client/missions';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -63,7 +64,13 @@ async function simulate(name: string, file: string, options?: { maxDaysPerRun?: 
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(resources.deps) });
   return worker.runUntil(async () => {
     const t0 = Date.now();
-    const handle = await env.client.workflow.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId(`${name}-${taskQueue}`), args: [{ file, startDate: 'today', options }] });
+    const mission = await loadMissionFile(file);
+    const athlete = await resources.deps.memory.athletes.ensure(mission.athlete.handle);
+    const handle = await env.client.workflow.start(missionWorkflow, {
+      taskQueue,
+      workflowId: missionWorkflowId(athlete.id, `${name}-${taskQueue}`),
+      args: [{ ...missionInput(mission), athleteId: athlete.id, startDate: 'today', options }],
+    });
     const summary = await handle.result();
     const wall = (Date.now() - t0) / 1000;
     // Every run of the chain, for the history figures.

@@ -19,6 +19,8 @@ import { missionWorkflow } from '../../src/workflows';
 import { dayWorkflowId, missionWorkflowId, overrideUpdate, reflectSignal, statusQuery } from '../../src/shared/mission-api';
 import { localDate } from '../../src/domain/schedule';
 import { addDays } from '../../src/domain/iso-date';
+import { loadMissionFile } from '../../src/mission';
+import { missionInput } from '../../src/client/missions';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -29,8 +31,7 @@ const OUT = path.join(ROOT, 'tests/fixtures/histories');
  * never overwrite older tags: histories from before a patched() change must keep replaying.
  */
 const TAG = process.env.RECORD_TAG ?? 'v1';
-// Relative: the worker resolves it against the project, and no local path lands in the fixtures.
-const TDF = 'missions/tdf_sim_2025.toml';
+const TDF = path.join(ROOT, 'missions/tdf_sim_2025.toml');
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
@@ -80,6 +81,17 @@ async function chainOf(workflowId: string, firstRunId: string): Promise<string[]
   }
 }
 
+/** Starts the TdF mission under a workflow id of its own (each recording runs the same mission). */
+async function startTdf(taskQueue: string, name: string, options?: { maxDaysPerRun?: number }) {
+  const mission = await loadMissionFile(TDF);
+  const athlete = await resources.deps.memory.athletes.ensure(mission.athlete.handle);
+  return env.client.workflow.start(missionWorkflow, {
+    taskQueue,
+    workflowId: missionWorkflowId(athlete.id, name),
+    args: [{ ...missionInput(mission), athleteId: athlete.id, startDate: 'today', options }],
+  });
+}
+
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = uniqueTaskQueue('record');
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createActivities(resources.deps) });
@@ -97,7 +109,7 @@ async function untilDaysDone(handle: WorkflowHandle<typeof missionWorkflow>, n: 
 it('a whole TdF block with reflections and overrides', async () => {
   fs.mkdirSync(OUT, { recursive: true });
   await withWorker(async (taskQueue) => {
-    const handle = await env.client.workflow.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId('record_block'), args: [{ file: TDF, startDate: 'today' }] });
+    const handle = await startTdf(taskQueue, 'record_block');
     await untilDaysDone(handle, 2);
     const today = localDate(await env.currentTimeMs(), 'Europe/Paris');
     await handle.signal(reflectSignal, { date: addDays(today, -1), rpe: 8, legs: 4, mood: 3, sleepQuality: 3, completed: 'yes', note: 'hard but fine' });
@@ -107,14 +119,14 @@ it('a whole TdF block with reflections and overrides', async () => {
     expect(summary.days).toBe(23);
     await save('tdf-block-with-messages', handle, [(await handle.describe()).runId]);
     // A day's own workflow too (stage 3, with the reflection and FTP override in its context).
-    const day = env.client.workflow.getHandle(dayWorkflowId(summary.missionId, addDays(summary.firstDate!, 2)));
+    const day = env.client.workflow.getHandle(dayWorkflowId(handle.workflowId, addDays(summary.firstDate!, 2)));
     await save('tdf-day-3', day, [(await day.describe()).runId]);
   });
 }, 300_000);
 
 it('a paused and resumed mission', async () => {
   await withWorker(async (taskQueue) => {
-    const handle = await env.client.workflow.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId('record_pause'), args: [{ file: TDF, startDate: 'today' }] });
+    const handle = await startTdf(taskQueue, 'record_pause');
     await untilDaysDone(handle, 2);
     await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'pause', reason: 'travel' }] });
     await env.sleep('3 days');
@@ -127,11 +139,7 @@ it('a paused and resumed mission', async () => {
 
 it('a continue-as-new chain', async () => {
   await withWorker(async (taskQueue) => {
-    const handle = await env.client.workflow.start(missionWorkflow, {
-      taskQueue,
-      workflowId: missionWorkflowId('record_chain'),
-      args: [{ file: TDF, startDate: 'today', options: { maxDaysPerRun: 8 } }],
-    });
+    const handle = await startTdf(taskQueue, 'record_chain', { maxDaysPerRun: 8 });
     const summary = await handle.result();
     expect(summary.days).toBe(23);
     const runs = await chainOf(handle.workflowId, handle.firstExecutionRunId);

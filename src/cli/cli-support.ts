@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, QueryNotRegisteredError, QueryRejectedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Pool } from 'pg';
 import { isUserError, UserError } from '../infra/user-error';
-import { stateDir } from '../infra/project-paths';
+import { outputDir, stateDir } from '../infra/project-paths';
+import { MemoryStore, migrate } from '../memory';
+import { findMissionWorkflowId } from '../client/missions';
+import { legacyMissionWorkflowId } from '../shared/mission-api';
 import { dataConverterFromEnv } from '../secrets';
 import { formatProblems, isMissionConfigError, type MissionConfigError } from '../mission';
 
@@ -15,6 +19,7 @@ export interface UpState {
   databaseUrl: string;
   dashboardUrl: string | null;
   missionId: string;
+  workflowId: string;
 }
 
 export function upStateFile(): string {
@@ -43,6 +48,44 @@ export function databaseUrl(): string {
   const url = process.env.DATABASE_URL ?? readUpState()?.databaseUrl;
   if (!url) throw new UserError('no database configured', 'set DATABASE_URL, or start `lanterne up` (it runs an embedded PostgreSQL)');
   return url;
+}
+
+/** Runs `fn` with the memory store on the configured database (migrated), then closes it. */
+export async function withMemory<T>(fn: (memory: MemoryStore) => Promise<T>): Promise<T> {
+  const pool = new Pool({ connectionString: databaseUrl(), max: 2 });
+  pool.on('error', () => undefined);
+  try {
+    try {
+      await migrate(pool);
+    } catch (err) {
+      throw new UserError(`the database does not answer: ${(err as Error).message}`, 'check DATABASE_URL, or start `lanterne up`');
+    }
+    return await fn(new MemoryStore(pool));
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * The workflow that runs a mission: found in the database by athlete (the id includes the
+ * athlete's opaque id); without a database, only a mission started before athletes had ids.
+ */
+export async function missionWorkflowIdFor(missionId: string, athlete?: string): Promise<string> {
+  const configured = process.env.DATABASE_URL ?? readUpState()?.databaseUrl;
+  if (!configured) {
+    if (athlete) throw new UserError('no database configured: athletes are kept in PostgreSQL', 'set DATABASE_URL, or start `lanterne up`');
+    return legacyMissionWorkflowId(missionId);
+  }
+  return withMemory((memory) => findMissionWorkflowId(memory, missionId, athlete));
+}
+
+/** Where a mission's reports are: output/<athlete>/<missionId>/ (the athlete from the database when not given). */
+export async function reportFolder(missionId: string, athlete?: string): Promise<string> {
+  if (athlete) return path.join(outputDir(), athlete, missionId);
+  const rows = await withMemory(async (memory) => (await memory.missions.listMissions()).filter((m) => m.id === missionId));
+  if (rows.length === 0) throw new UserError(`no mission ${missionId} in the database`, 'see `lanterne athlete list`, or start it with `lanterne mission start <file>`');
+  if (rows.length > 1) throw new UserError(`mission ${missionId} runs for ${rows.length} athletes (${rows.map((r) => r.athlete).join(', ')})`, 'name one with --athlete <handle>');
+  return path.join(outputDir(), rows[0].athlete, missionId);
 }
 
 export async function connectClient(): Promise<{ client: Client; close(): Promise<void>; address: string; namespace: string }> {

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { MemoryStore } from '../memory';
 import { startDashboard, temporalFromClient } from '../dashboard';
 import { UserError } from '../infra/user-error';
+import { findMissionWorkflowId } from '../client/missions';
 
 export interface DashboardHandle {
   url: string;
@@ -22,7 +23,7 @@ export async function launchDashboard(opts: {
   try {
     return await startDashboard({
       memory: opts.memory,
-      temporal: temporalFromClient(opts.client),
+      temporal: temporalFromClient(opts.client, { workflowIdOf: (missionId) => findMissionWorkflowId(opts.memory, missionId) }),
       token: opts.token,
       host: process.env.DASHBOARD_HOST ?? '127.0.0.1',
       port,

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { loadMissionFile, missionValidate } from '../mission';
-import { missionWorkflowId, overrideUpdate, reflectSignal, statusQuery, upcomingQuery, TASK_QUEUE, type OverrideInput, type ReflectInput } from '../shared/mission-api';
+import { overrideUpdate, reflectSignal, statusQuery, upcomingQuery, type OverrideInput, type ReflectInput } from '../shared/mission-api';
 import { overrideProblems, reflectionProblems } from '../shared/message-validation';
-import { ATHLETE, MISSION_ID, PHASE } from '../shared/search-attributes';
-import { missionWorkflow } from '../workflows';
+import { isIsoDate } from '../domain/iso-date';
 import { UserError } from '../infra/user-error';
-import { outputDir } from '../infra/project-paths';
-import { action, connectClient, output } from './cli-support';
+import { startMission } from '../client/missions';
+import { action, connectClient, missionWorkflowIdFor, output, reportFolder, withMemory } from './cli-support';
 
 function int(name: string) {
   return (v: string) => {
@@ -19,10 +17,11 @@ function int(name: string) {
   };
 }
 
-async function withMission<T>(missionId: string, fn: (handle: ReturnType<Awaited<ReturnType<typeof connectClient>>['client']['workflow']['getHandle']>) => Promise<T>): Promise<T> {
+async function withMission<T>(missionId: string, athlete: string | undefined, fn: (handle: ReturnType<Awaited<ReturnType<typeof connectClient>>['client']['workflow']['getHandle']>) => Promise<T>): Promise<T> {
+  const workflowId = await missionWorkflowIdFor(missionId, athlete);
   const c = await connectClient();
   try {
-    return await fn(c.client.workflow.getHandle(missionWorkflowId(missionId)));
+    return await fn(c.client.workflow.getHandle(workflowId));
   } finally {
     await c.close();
   }
@@ -50,33 +49,20 @@ export function registerMissionCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (file: string, o: { startDate?: string; json?: boolean }) => {
+        if (o.startDate && o.startDate !== 'today' && !isIsoDate(o.startDate)) {
+          throw new UserError(`--start-date ${o.startDate} is not a real date`, 'use YYYY-MM-DD or "today"');
+        }
+        // The mission travels as validated data: the worker never reads this file.
         const m = await loadMissionFile(file);
-        if (o.startDate && o.startDate !== 'today' && !/^\d{4}-\d{2}-\d{2}$/.test(o.startDate)) {
-          throw new UserError(`--start-date ${o.startDate} is not accepted`, 'use YYYY-MM-DD or "today"');
-        }
-        const c = await connectClient();
-        try {
-          const workflowId = missionWorkflowId(m.id);
-          await c.client.workflow.start(missionWorkflow, {
-            taskQueue: TASK_QUEUE,
-            workflowId,
-            args: [{ file: path.resolve(file), startDate: o.startDate as string | undefined }],
-            memo: { missionName: m.name },
-            typedSearchAttributes: [
-              { key: MISSION_ID, value: m.id },
-              { key: ATHLETE, value: m.athlete.handle },
-              { key: PHASE, value: 'starting' },
-            ],
-          });
-          output(Boolean(o.json), { missionId: m.id, workflowId }, () => `started ${workflowId} (${m.name}, ${m.days.length} days)`);
-        } catch (err) {
-          if (err instanceof WorkflowExecutionAlreadyStartedError) {
-            throw new UserError(`mission ${m.id} is already running`, `see it with \`lanterne mission status ${m.id}\``);
+        const started = await withMemory(async (memory) => {
+          const c = await connectClient();
+          try {
+            return await startMission(c.client, memory, m, { startDate: o.startDate as string | undefined });
+          } finally {
+            await c.close();
           }
-          throw err;
-        } finally {
-          await c.close();
-        }
+        });
+        output(Boolean(o.json), { missionId: m.id, athlete: m.athlete.handle, athleteId: started.athleteId, workflowId: started.workflowId }, () => `started ${started.workflowId} (${m.name}, ${m.days.length} days, athlete ${m.athlete.handle})`);
       }),
     );
 
@@ -84,10 +70,11 @@ export function registerMissionCommands(program: Command): void {
     .command('status <missionId>')
     .description('the mission workflow’s state: day, next run, pause, last decision, load')
     .option('--upcoming <n>', 'also list the next n days', int('upcoming'))
+    .option('--athlete <handle>', 'whose mission (when several athletes run the same mission id)')
     .option('--json', 'print JSON')
     .action(
-      action(async (missionId: string, o: { upcoming?: number; json?: boolean }) => {
-        await withMission(missionId, async (h) => {
+      action(async (missionId: string, o: { upcoming?: number; athlete?: string; json?: boolean }) => {
+        await withMission(missionId, o.athlete, async (h) => {
           const s = await h.query(statusQuery);
           const upcoming = o.upcoming ? await h.query(upcomingQuery, o.upcoming) : undefined;
           output(Boolean(o.json), upcoming ? { ...s, upcoming } : s, () =>
@@ -113,20 +100,21 @@ export function registerMissionCommands(program: Command): void {
       .command(`${kind} <missionId>`)
       .description(`${kind} the mission${kind === 'pause' ? ' (days that pass while paused are skipped)' : ''}`)
       .option('--reason <text>', 'why (pause only)')
+      .option('--athlete <handle>', 'whose mission (when several athletes run the same mission id)')
       .option('--json', 'print JSON')
       .action(
-        action(async (missionId: string, o: { reason?: string; json?: boolean }) => {
+        action(async (missionId: string, o: { reason?: string; athlete?: string; json?: boolean }) => {
           const input: OverrideInput = kind === 'pause' ? { kind, reason: o.reason } : { kind };
-          await sendOverride(missionId, input, Boolean(o.json));
+          await sendOverride(missionId, o.athlete, input, Boolean(o.json));
         }),
       );
   }
 }
 
-async function sendOverride(missionId: string, input: OverrideInput, json: boolean): Promise<void> {
+async function sendOverride(missionId: string, athlete: string | undefined, input: OverrideInput, json: boolean): Promise<void> {
   const problems = overrideProblems(input);
   if (problems.length) throw new UserError(problems.join('; '));
-  await withMission(missionId, async (h) => {
+  await withMission(missionId, athlete, async (h) => {
     const r = await h.executeUpdate(overrideUpdate, { args: [input] });
     output(json, r, () => `ok: ${r.changed}`);
   });
@@ -143,6 +131,7 @@ export function registerSteeringCommands(program: Command): void {
     .option('--run-time <HH:MM>', 'new daily run time (set-run-time)')
     .option('--channels <list>', 'comma-separated: email, sms, twilio (set-channels)')
     .option('--reason <text>', 'why (rest-day, pause)')
+    .option('--athlete <handle>', 'whose mission (when several athletes run the same mission id)')
     .option('--json', 'print JSON')
     .action(
       action(async (missionId: string, kind: string, o: Record<string, string | number | boolean | undefined>) => {
@@ -157,7 +146,7 @@ export function registerSteeringCommands(program: Command): void {
           reason: o.reason,
         };
         const clean = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as unknown as OverrideInput;
-        await sendOverride(missionId, clean, Boolean(o.json));
+        await sendOverride(missionId, o.athlete as string | undefined, clean, Boolean(o.json));
       }),
     );
 
@@ -171,13 +160,14 @@ export function registerSteeringCommands(program: Command): void {
     .requiredOption('--sleep <1-5>', 'sleep quality, 1 bad … 5 great', int('sleep'))
     .requiredOption('--completed <yes|partly|no>', 'did you do the workout')
     .option('--note <text>', 'free text (up to 1000 characters)')
+    .option('--athlete <handle>', 'whose mission (when several athletes run the same mission id)')
     .option('--json', 'print JSON')
     .action(
-      action(async (missionId: string, o: { date: string; rpe: number; legs: number; mood: number; sleep: number; completed: string; note?: string; json?: boolean }) => {
+      action(async (missionId: string, o: { date: string; rpe: number; legs: number; mood: number; sleep: number; completed: string; note?: string; athlete?: string; json?: boolean }) => {
         const input = { date: o.date, rpe: o.rpe, legs: o.legs, mood: o.mood, sleepQuality: o.sleep, completed: o.completed, note: o.note } as ReflectInput;
         const problems = reflectionProblems(input);
         if (problems.length) throw new UserError(problems.join('; '));
-        await withMission(missionId, async (h) => {
+        await withMission(missionId, o.athlete, async (h) => {
           await h.signal(reflectSignal, input);
           output(Boolean(o.json), { sent: true, reflection: input }, () => `reflection for ${o.date} sent to mission ${missionId}`);
         });
@@ -188,12 +178,14 @@ export function registerSteeringCommands(program: Command): void {
     .command('report <missionId> <date>')
     .description('print a day’s report (written by the daily cycle under output/)')
     .option('--format <fmt>', 'md, html or json', 'md')
+    .option('--athlete <handle>', 'whose report (when several athletes run the same mission id)')
     .action(
-      action(async (missionId: string, date: string, o: { format: string }) => {
+      action(async (missionId: string, date: string, o: { format: string; athlete?: string }) => {
         if (!['md', 'html', 'json'].includes(o.format)) throw new UserError(`--format ${o.format} is not accepted`, 'use md, html or json');
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(date) && date !== 'summary') throw new UserError(`date ${date} is not YYYY-MM-DD`);
+        if (!isIsoDate(date) && date !== 'summary') throw new UserError(`date ${date} is not a real YYYY-MM-DD date`, 'or `summary` for the block summary');
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(missionId)) throw new UserError(`mission id ${missionId} is not valid`);
-        const file = path.join(outputDir(), missionId, `${date}.${o.format}`);
+        const folder = await reportFolder(missionId, o.athlete);
+        const file = path.join(folder, `${date}.${o.format}`);
         if (!fs.existsSync(file)) throw new UserError(`no report at ${file}`, 'reports are written when a day’s cycle runs; check `lanterne mission status`');
         process.stdout.write(fs.readFileSync(file, 'utf8'));
       }),

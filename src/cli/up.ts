@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { loadMissionFile } from '../mission';
 import { startDevServer, type RunningDevServer } from '../infra/temporal-dev-server';
@@ -13,9 +13,8 @@ import { jsonLinesLogger } from '../worker/logger';
 import { dataConverterFromEnv } from '../secrets';
 import { openWorkerResources, type WorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
-import { missionWorkflow } from '../workflows';
-import { missionWorkflowId, runNowUpdate, statusQuery, TASK_QUEUE } from '../shared/mission-api';
-import { ATHLETE, MISSION_ID, PHASE } from '../shared/search-attributes';
+import { runNowUpdate, statusQuery } from '../shared/mission-api';
+import { startMission } from '../client/missions';
 import { localDate } from '../domain/schedule';
 import { upStateFile, type UpState } from './cli-support';
 import { launchDashboard } from './dashboard-launch';
@@ -135,30 +134,13 @@ export async function up(opts: UpOptions): Promise<void> {
     if (dashboard) started.push({ name: 'the dashboard', stop: dashboard.close });
 
     // The mission, from today, and today's cycle at once.
-    const workflowId = missionWorkflowId(mission.id);
-    let handle;
-    let freshStart = false;
-    try {
-      handle = await client.workflow.start(missionWorkflow, {
-        taskQueue: TASK_QUEUE,
-        workflowId,
-        args: [{ file: missionFile, startDate: opts.keepDates ? undefined : 'today' }],
-        memo: { missionName: mission.name },
-        typedSearchAttributes: [
-          { key: MISSION_ID, value: mission.id },
-          { key: ATHLETE, value: mission.athlete.handle },
-          { key: PHASE, value: 'starting' },
-        ],
-      });
-      freshStart = true;
-      say(opts.json, `Started mission ${mission.id} (${mission.name}) from today.`);
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      handle = client.workflow.getHandle(workflowId);
-      say(opts.json, `Mission ${mission.id} is already running; picking it up.`);
-    }
+    const { workflowId, handle, started: freshStart } = await startMission(client, resources.deps.memory, mission, {
+      startDate: opts.keepDates ? undefined : 'today',
+      reuseRunning: true,
+    });
+    say(opts.json, freshStart ? `Started mission ${mission.id} (${mission.name}) from today.` : `Mission ${mission.id} is already running; picking it up.`);
 
-    const upState: UpState = { pid: process.pid, temporalAddress: address, namespace, temporalUiUrl: uiUrl, databaseUrl, dashboardUrl: dashboard?.url ?? null, missionId: mission.id };
+    const upState: UpState = { pid: process.pid, temporalAddress: address, namespace, temporalUiUrl: uiUrl, databaseUrl, dashboardUrl: dashboard?.url ?? null, missionId: mission.id, workflowId };
     fs.writeFileSync(upStateFile(), JSON.stringify(upState, null, 2));
 
     let today = localDate(Date.now(), mission.timezone);
@@ -181,7 +163,7 @@ export async function up(opts: UpOptions): Promise<void> {
       }
     }
 
-    const reportPath = path.join(outputDir(), mission.id, `${today}.md`);
+    const reportPath = path.join(outputDir(), mission.athlete.handle, mission.id, `${today}.md`);
     const deadline = Date.now() + 120_000;
     const query = () => handle.query(statusQuery).catch(() => null);
     let status = await query();

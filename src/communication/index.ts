@@ -6,8 +6,8 @@ export { renderBlockSummary, summariseBlock, BLOCK_SUMMARY_SCHEMA } from './bloc
 export type { BlockDay, BlockSummary, BlockSummaryInput } from './block-summary';
 export { writeReportFiles, reportPaths, writeFileAtomic } from './report-files';
 export type { ReportFiles, FileWriteResult } from './report-files';
-export { quietHoursDecision } from './quiet-hours';
-export type { QuietHours, QuietHoursDecision } from './quiet-hours';
+export { quietHoursDecision } from '../domain/quiet-hours';
+export type { QuietHours, QuietHoursDecision } from '../domain/quiet-hours';
 export { loadNotifyConfig, routeChannels, describeNotifyConfig, NotifyConfigError } from './notify-config';
 export type { NotifyConfig, SmtpSettings, TwilioSettings, ChannelRoute } from './notify-config';
 export type { Outbox, ClaimResult, OutboxStatus } from './outbox';

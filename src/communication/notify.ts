@@ -8,7 +8,7 @@ import type { Channel, IsoDate } from '../domain/types';
 import { createSmtpMailer, stableMessageId, type Mailer } from './mailer';
 import { routeChannels, secretsOf, type ChannelRoute, type NotifyConfig } from './notify-config';
 import type { Outbox } from './outbox';
-import { quietHoursDecision, type QuietHours } from './quiet-hours';
+import { quietHoursDecision, type QuietHours } from '../domain/quiet-hours';
 import { renderHtml, renderPlainText, reportSubject } from './report';
 import type { DayReport, NotificationOutcome } from './report-model';
 import { createGatewaySender, createTwilioSender, renderSmsText, type SmsSender } from './sms';

@@ -6,7 +6,7 @@ import { CHANNELS, COMPLETION, type ClassSuggestion, type Decision, type Workout
 import type { DayRecord, MissionRecord } from '../memory/records';
 import { compactRecentDays } from '../memory/recent-context';
 import { lineChartSvg, readinessHrvChart, trainingLoadChart } from '../communication';
-import { dayWorkflowId, type MissionStatus, type UpcomingDay } from '../shared/mission-api';
+import { dayWorkflowId, legacyMissionWorkflowId, type MissionStatus, type UpcomingDay } from '../shared/mission-api';
 import { html, trusted, type SafeHtml } from './html';
 import { OVERRIDE_KINDS, type OverrideFormValues, type ReflectionFormValues } from './forms';
 
@@ -36,9 +36,14 @@ export function missionPath(m: { athlete: string; id: string }): string {
   return `/missions/${encodeURIComponent(m.athlete)}/${encodeURIComponent(m.id)}`;
 }
 
-export function dayWorkflowUrl(link: TemporalUiLink, missionId: string, date: string): string {
+export function dayWorkflowUrl(link: TemporalUiLink, workflowId: string): string {
   const base = link.baseUrl.replace(/\/+$/, '');
-  return `${base}/namespaces/${encodeURIComponent(link.namespace)}/workflows/${encodeURIComponent(dayWorkflowId(missionId, date))}`;
+  return `${base}/namespaces/${encodeURIComponent(link.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The day's workflow id: as recorded with its run, else from the mission's workflow id. */
+function dayIdOf(mission: MissionRecord, d: DayRecord): string {
+  return d.run?.workflowId ?? dayWorkflowId(mission.workflowId ?? legacyMissionWorkflowId(mission.id), d.date);
 }
 
 // ------------------------------------------------------------------ missions list
@@ -116,7 +121,7 @@ ${d ? decisionCard(d) : html`<section class="card"><p class="muted">No decision 
 ${day.plan ? workoutCard(day.plan) : html`<section class="card"><p class="muted">No workout recorded for ${day.date}.</p></section>`}
 </div>
 ${day.classSuggestions && day.classSuggestions.length ? classesCard(day.classSuggestions) : null}
-${m.temporalUi ? html`<p><a id="day-workflow-link" href="${dayWorkflowUrl(m.temporalUi, m.mission.id, day.date)}">This day's workflow in the Temporal UI</a></p>` : null}`;
+${m.temporalUi ? html`<p><a id="day-workflow-link" href="${dayWorkflowUrl(m.temporalUi, dayIdOf(m.mission, day))}">This day's workflow in the Temporal UI</a></p>` : null}`;
 }
 
 function decisionCard(d: Decision): SafeHtml {
@@ -206,7 +211,7 @@ ${[...m.days].reverse().map((d) => {
 <td class="num">${d.observation?.readiness?.score ?? ''}</td><td class="num">${d.observation?.hrv?.averageHrvMs ?? ''}</td>
 <td class="num">${fixed(d.load?.ctl)}</td><td class="num">${fixed(d.load?.atl)}</td><td class="num">${fixed(d.load?.tsb)}</td><td class="num">${d.plan?.targetTss ?? ''}</td>
 <td>${r ? html`RPE ${r.rpe}, ${r.completed}${r.note ? html` — “${r.note}”` : null}` : ''}</td>
-<td>${m.temporalUi ? html`<a class="workflow-link" href="${dayWorkflowUrl(m.temporalUi, m.mission.id, d.date)}">${dayWorkflowId(m.mission.id, d.date)}</a>` : html`<code>${dayWorkflowId(m.mission.id, d.date)}</code>`}</td></tr>`;
+<td>${m.temporalUi ? html`<a class="workflow-link" href="${dayWorkflowUrl(m.temporalUi, dayIdOf(m.mission, d))}">${dayIdOf(m.mission, d)}</a>` : html`<code>${dayIdOf(m.mission, d)}</code>`}</td></tr>`;
 })}
 </tbody></table>`;
 }

@@ -5,7 +5,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import {
-  missionWorkflowId,
+  legacyMissionWorkflowId,
   overrideUpdate,
   reflectSignal,
   statusQuery,
@@ -43,16 +43,19 @@ export interface TemporalGatewayOptions {
   rpcTimeoutMs?: number;
   /** How long an override update may take (it waits for a worker to run the validator and handler). Default 15000. */
   updateTimeoutMs?: number;
+  /** The workflow id of a mission (it includes the athlete's opaque id); default: the legacy `mission-<id>`. */
+  workflowIdOf?: (missionId: string) => Promise<string>;
 }
 
 export function temporalFromClient(client: Client, options: TemporalGatewayOptions = {}): DashboardTemporal {
   const timeoutMs = options.rpcTimeoutMs ?? 5000;
   const updateTimeoutMs = options.updateTimeoutMs ?? 15_000;
-  const handle = (missionId: string) => client.workflow.getHandle(missionWorkflowId(missionId));
+  const workflowIdOf = options.workflowIdOf ?? (async (missionId: string) => legacyMissionWorkflowId(missionId));
+  const handle = async (missionId: string) => client.workflow.getHandle(await workflowIdOf(missionId));
   const withDeadline = <T>(fn: () => Promise<T>, ms = timeoutMs) => client.withDeadline(Date.now() + ms, fn);
 
   async function running(missionId: string) {
-    const h = handle(missionId);
+    const h = await handle(missionId);
     try {
       const d = await withDeadline(() => h.describe());
       if (d.status.name !== 'RUNNING') {
@@ -64,7 +67,7 @@ export function temporalFromClient(client: Client, options: TemporalGatewayOptio
     return h;
   }
 
-  async function query<T>(missionId: string, fn: (h: ReturnType<typeof handle>) => Promise<T>): Promise<T> {
+  async function query<T>(missionId: string, fn: (h: Awaited<ReturnType<typeof handle>>) => Promise<T>): Promise<T> {
     const h = await running(missionId);
     try {
       return await withDeadline(() => fn(h));

@@ -88,6 +88,11 @@ export interface MissionConfig {
   /** IANA timezone, e.g. `Europe/Paris`. */
   timezone: string;
   runTime: ClockTime;
+  /**
+   * With webhooks, the day's cycle may start as soon as the night's data lands, but never before
+   * this local time (the run time stays the latest moment). Absent: two hours before `runTime`.
+   */
+  earliestTime?: ClockTime;
   startDate: IsoDate;
   days: MissionDay[];
   goals: MissionGoals;

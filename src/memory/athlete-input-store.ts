@@ -1,12 +1,11 @@
-import type { Pool } from 'pg';
 import type { Reflection } from '../domain/types';
 import { assertIsoDate } from '../domain/iso-date';
-import { ScopedPg, checkScope, toOverride } from './pg-support';
+import { ScopedPg, checkScope, toOverride, type Queryable } from './pg-support';
 import type { MissionScope, NewOverride, OverrideRecord } from './records';
 
 /** What the athlete sends: reflections (one per day, the newest wins) and overrides (once per request id). */
 export class AthleteInputStore extends ScopedPg {
-  constructor(db: Pool) {
+  constructor(db: Queryable) {
     super(db);
   }
 

@@ -4,3 +4,6 @@ export { MemoryStore, type MemoryStoreOptions } from './memory-store';
 export { DEFAULT_NOTIFICATION_STALE_AFTER_MS } from './notification-outbox';
 export { compactRecentDays } from './recent-context';
 export * from './records';
+export { AthleteExistsError, HANDLE_RE, fieldsFromProfile, type AthleteFields, type AthleteRecord } from './athlete-store';
+export type { TransactionStores } from './memory-store';
+export type { RideRecord } from './ride-store';

@@ -1,11 +1,21 @@
 import type { Pool } from 'pg';
 import { AthleteInputStore } from './athlete-input-store';
+import { AthleteStore } from './athlete-store';
 import { DayHistory } from './day-history';
 import { DayStore } from './day-store';
 import { MissionStore } from './mission-store';
 import { NotificationOutbox, type OutboxOptions } from './notification-outbox';
+import { RideStore } from './ride-store';
+import { inTransaction } from './pg-support';
 
 export type MemoryStoreOptions = OutboxOptions;
+
+/** The stores whose writes can share one transaction (see MemoryStore.atomically). */
+export interface TransactionStores {
+  missions: MissionStore;
+  days: DayStore;
+  input: AthleteInputStore;
+}
 
 /**
  * The mission memory in PostgreSQL, one store per concern. Every method takes a `MissionScope` and
@@ -16,6 +26,8 @@ export type MemoryStoreOptions = OutboxOptions;
  * since an idle client whose connection the server closes emits an error on the pool.
  */
 export class MemoryStore {
+  /** Athletes: handle, opaque id, profile, coach. */
+  readonly athletes: AthleteStore;
   /** Missions and their config versions. */
   readonly missions: MissionStore;
   /** What each day's steps write. */
@@ -26,15 +38,24 @@ export class MemoryStore {
   readonly outbox: NotificationOutbox;
   /** Reads across the day tables. */
   readonly reads: DayHistory;
+  /** Rides reported by webhook, per athlete. */
+  readonly rides: RideStore;
 
   constructor(
     readonly pool: Pool,
     options: MemoryStoreOptions = {},
   ) {
+    this.athletes = new AthleteStore(pool);
     this.missions = new MissionStore(pool);
     this.days = new DayStore(pool);
     this.input = new AthleteInputStore(pool);
     this.outbox = new NotificationOutbox(pool, options);
     this.reads = new DayHistory(pool);
+    this.rides = new RideStore(pool);
+  }
+
+  /** Runs `work` with stores bound to one transaction: all its writes land, or none. */
+  atomically<T>(work: (tx: TransactionStores) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, (client) => work({ missions: new MissionStore(client), days: new DayStore(client), input: new AthleteInputStore(client) }));
   }
 }

@@ -219,6 +219,47 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Athletes as first-class rows: the handle (the key every table uses), an opaque id that
+    // Temporal sees instead of the handle (workflow ids, search attributes), the profile and an
+    // optional coach. Missions remember the workflow that runs them. Existing athletes get ids.
+    id: '0004_athletes',
+    sql: `
+      CREATE TABLE athletes (
+        handle       text        PRIMARY KEY CHECK (handle <> ''),
+        id           text        NOT NULL UNIQUE CHECK (id ~ '^ath_[a-z0-9]{12}$'),
+        timezone     text,
+        profile      jsonb       NOT NULL DEFAULT '{}'::jsonb,
+        coach        text,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        updated_at   timestamptz NOT NULL DEFAULT now()
+      );
+      INSERT INTO athletes (handle, id)
+        SELECT DISTINCT athlete, 'ath_' || substr(md5(random()::text || clock_timestamp()::text || athlete), 1, 12) FROM missions
+        ON CONFLICT (handle) DO NOTHING;
+      ALTER TABLE missions ADD COLUMN workflow_id text;
+    `,
+  },
+  {
+    // Rides a provider told us about by webhook (Strava activity events), per athlete: what was
+    // ridden and its load, so the day's completed load is known before the next morning's cycle.
+    id: '0005_rides',
+    sql: `
+      CREATE TABLE rides (
+        athlete        text             NOT NULL REFERENCES athletes (handle) ON DELETE CASCADE,
+        provider       text             NOT NULL CHECK (provider IN ('strava')),
+        external_id    text             NOT NULL,
+        day            date             NOT NULL,
+        name           text             NOT NULL,
+        sport_type     text             NOT NULL,
+        moving_time_s  integer          NOT NULL,
+        tss            double precision NOT NULL,
+        tss_method     text             NOT NULL,
+        recorded_at    timestamptz      NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, provider, external_id)
+      );
+    `,
+  },
 ];
 
 /**

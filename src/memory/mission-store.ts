@@ -1,28 +1,43 @@
-import type { Pool } from 'pg';
-import { ScopedPg, checkMissionStatus, checkScope, iso, missingMission, toMission } from './pg-support';
+import type { MissionConfig } from '../domain/types';
+import { ScopedPg, type Queryable, checkMissionStatus, checkScope, iso, missingMission, toMission } from './pg-support';
 import type { ConfigVersionRecord, MissionRecord, MissionScope, MissionStatus } from './records';
 
 /** Missions and their config versions (the canonical mission JSON, by hash). */
 export class MissionStore extends ScopedPg {
-  constructor(db: Pool) {
+  constructor(db: Queryable) {
     super(db);
   }
 
   /** Create or update the mission row (name, current config hash; status only when given). */
   async upsertMission(
     scope: MissionScope,
-    mission: { name: string; configHash: string; status?: MissionStatus },
+    mission: { name: string; configHash: string; status?: MissionStatus; workflowId?: string | null },
   ): Promise<MissionRecord> {
     checkScope(scope);
     if (mission.status !== undefined) checkMissionStatus(mission.status);
     const { rows } = await this.db.query(
-      `INSERT INTO missions AS m (athlete, id, name, config_hash, status)
-       VALUES ($1, $2, $3, $4, coalesce($5, 'active'))
+      `INSERT INTO missions AS m (athlete, id, name, config_hash, status, workflow_id)
+       VALUES ($1, $2, $3, $4, coalesce($5, 'active'), $6)
        ON CONFLICT (athlete, id) DO UPDATE
          SET name = EXCLUDED.name, config_hash = EXCLUDED.config_hash,
-             status = coalesce($5, m.status), updated_at = now()
+             status = coalesce($5, m.status), workflow_id = coalesce($6, m.workflow_id), updated_at = now()
        RETURNING *`,
-      [scope.athlete, scope.missionId, mission.name, mission.configHash, mission.status ?? null],
+      [scope.athlete, scope.missionId, mission.name, mission.configHash, mission.status ?? null, mission.workflowId ?? null],
+    );
+    return toMission(rows[0]);
+  }
+
+  /**
+   * A client started the mission's workflow: the row exists (with the client's config hash if it
+   * is new) and names the workflow; a config hash the worker recorded meanwhile is kept.
+   */
+  async recordStart(scope: MissionScope, start: { name: string; configHash: string; workflowId: string }): Promise<MissionRecord> {
+    checkScope(scope);
+    const { rows } = await this.db.query(
+      `INSERT INTO missions AS m (athlete, id, name, config_hash, status, workflow_id) VALUES ($1, $2, $3, $4, 'active', $5)
+       ON CONFLICT (athlete, id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, status = 'active', updated_at = now()
+       RETURNING *`,
+      [scope.athlete, scope.missionId, start.name, start.configHash, start.workflowId],
     );
     return toMission(rows[0]);
   }
@@ -87,6 +102,18 @@ export class MissionStore extends ScopedPg {
       );
     }
     return { hash, created: false };
+  }
+
+  /** The mission config stored under this hash (its canonical JSON, parsed), or null. */
+  async getConfig(scope: MissionScope, hash: string): Promise<MissionConfig | null> {
+    const version = await this.getConfigVersion(scope, hash);
+    return version ? (JSON.parse(version.canonicalJson) as MissionConfig) : null;
+  }
+
+  /** Make `hash` the mission's current config (after an override changed it). */
+  async setConfigHash(scope: MissionScope, hash: string): Promise<void> {
+    const rows = await this.write(scope, `UPDATE missions SET config_hash = $3, updated_at = now() WHERE athlete = $1 AND id = $2 RETURNING id`, [hash]);
+    if (rows.length === 0) throw missingMission(scope);
   }
 
   /** The stored config version with this hash, or null. */

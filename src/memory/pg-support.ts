@@ -107,6 +107,7 @@ export function toMission(r: Row): MissionRecord {
     name: r.name,
     configHash: r.config_hash,
     status: r.status,
+    workflowId: r.workflow_id ?? null,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   };

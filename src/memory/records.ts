@@ -32,6 +32,8 @@ export interface MissionRecord {
   name: string;
   configHash: string;
   status: MissionStatus;
+  /** The Temporal workflow that runs the mission (null for rows written before it was kept). */
+  workflowId: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -51,6 +51,7 @@ export const missionConfigSchema = z
     }),
     timezone: z.string().min(1),
     runTime: clockTime,
+    earliestTime: clockTime.optional(),
     startDate: isoDate,
     days: z.array(missionDaySchema).min(1),
     goals: z.strictObject({

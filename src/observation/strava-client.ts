@@ -197,6 +197,16 @@ export class StravaClient implements StravaSource {
     );
   }
 
+  /** One activity by id (`GET /activities/{id}`: a DetailedActivity, a superset of the summary). */
+  async getActivity(id: string): Promise<StravaSummaryActivity> {
+    if (!/^\d{1,20}$/.test(id)) throw new TypeError(`a Strava activity id is digits, got ${JSON.stringify(id)}`);
+    const body = await this.get(`${this.baseUrl}/activities/${id}`);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new UnexpectedResponseError('strava', `${this.baseUrl}/activities/{id}`, 'a DetailedActivity object');
+    }
+    return body as StravaSummaryActivity;
+  }
+
   private async get(url: string): Promise<unknown> {
     let token = await this.o.tokens.getAccessToken();
     let refreshed = false;

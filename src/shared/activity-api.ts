@@ -2,11 +2,10 @@
  * The activities a mission uses, as types. Workflows proxy this interface by type import only;
  * `createActivities(deps)` returns the real implementation and tests may pass typed fakes.
  */
-import type { ClassSuggestion, DayObservation, Decision, IsoDate, LoadFigures, MissionConfig, Reflection, Workout } from '../domain/types';
-import type { DayContext } from './day-context';
-import type { MissionState } from './mission-state';
-import type { OverrideInput } from '../shared/mission-api';
-import type { DayResult, DayNotification } from './day-result';
+import type { IsoDate, MissionConfig, Reflection } from '../domain/types';
+import type { DataReadyInput, DayOutcome, OverrideInput } from './mission-api';
+import type { DayKey, DecidedDaySummary, ObservedDaySummary, PlannedDaySummary } from './day-key';
+import type { DayNotification } from './day-result';
 import type { MissionSummary } from './mission-summary';
 
 export interface Scope {
@@ -14,50 +13,79 @@ export interface Scope {
   athlete: string;
 }
 
-export interface LoadMissionInput {
-  file: string;
+export interface RegisterMissionInput {
+  /** The canonical mission, validated by the client; the activity validates it again. */
+  mission: MissionConfig;
+  /** The client's hash of `mission`: checked, so a mission altered on the way is refused. */
+  configHash: string;
+  /** Move the mission's calendar to start on this date; 'today' = the local date in its timezone. */
   startDate?: IsoDate | 'today';
   /** Workflow time, so that "today" is the workflow's today (also under time skipping). */
   nowMs: number;
 }
 
-/** What the observe step saw: the normalised observation and the nightly HRV/HR history for the load model. */
-export interface ObservedDay {
-  observation: DayObservation;
-  wellness: { date: IsoDate; averageHrvMs: number | null; lowestHeartRate: number | null }[];
-}
-
-export interface DayRecordInput {
-  observation: DayObservation;
-  load: LoadFigures;
-  decision: Decision;
-  workout: Workout;
-  classes: ClassSuggestion[];
-}
-
-export interface OverrideRecordInput {
+export interface CommitOverrideInput {
+  /** Unique per accepted update (a client retry reuses it): recorded once. */
   requestId: string;
   kind: OverrideInput['kind'];
   input: OverrideInput;
   changed: string;
+  /** The mission as it will be after the override, when the override changes it; else null. */
+  mission: MissionConfig | null;
+}
+
+export interface DeliverDayInput {
+  /** Degraded reasons from the earlier steps, recorded with the day's outcome. */
+  degraded: string[];
+}
+
+export interface DeliveredDay {
+  status: 'ok' | 'degraded';
+  degraded: string[];
+  notifications: DayNotification[];
+  reportPaths: string[];
+}
+
+export interface MissionSummaryInput {
+  configHash: string;
+  outcomes: DayOutcome[];
+}
+
+/** Legacy: the input of `loadMission`, when the worker read a mission file (histories before missions travelled as data). */
+export interface LoadMissionInput {
+  file: string;
+  startDate?: IsoDate | 'today';
+  nowMs: number;
 }
 
 export interface MissionActivities {
+  /** Validates and records the mission the client sent (config version in PostgreSQL); returns it shifted to its start date. */
+  registerMission(input: RegisterMissionInput): Promise<{ mission: MissionConfig; configHash: string }>;
+  /** Legacy: refuses (no worker reads a client's path any more); kept so old histories name a known activity. */
   loadMission(input: LoadMissionInput): Promise<{ mission: MissionConfig; configHash: string }>;
-  beginDay(ctx: DayContext): Promise<void>;
-  observe(ctx: DayContext): Promise<ObservedDay>;
-  assessLoad(ctx: DayContext, observed: ObservedDay): Promise<LoadFigures>;
-  reason(ctx: DayContext, observed: ObservedDay, load: LoadFigures): Promise<Decision>;
-  /** The day's workout; `degraded` says why when a configured model failed and the fallback was used. */
-  plan(ctx: DayContext, decision: Decision): Promise<{ workout: Workout; degraded: string | null }>;
-  matchClasses(ctx: DayContext, decision: Decision, workout: Workout): Promise<ClassSuggestion[]>;
-  recordDay(ctx: DayContext, record: DayRecordInput): Promise<void>;
-  writeReport(ctx: DayContext): Promise<{ paths: string[] }>;
-  /** Sends the day's messages; `deferredUntil` is set (and nothing sent) inside quiet hours. */
-  notify(ctx: DayContext): Promise<{ outcomes: DayNotification[]; deferredUntil: string | null }>;
-  finishDay(ctx: DayContext, result: DayResult): Promise<void>;
-  recordDayFailure(ctx: DayContext, message: string): Promise<void>;
+  /** Observes the day (Oura/Strava or the synthetic athlete), computes and records the load figures. */
+  observeDay(key: DayKey): Promise<ObservedDaySummary>;
+  /** Readiness, negotiation with the mission and adaptation, from what is recorded; records the decision. */
+  decideDay(key: DayKey): Promise<DecidedDaySummary>;
+  /** The workout (model or template) and matching classes; records both. */
+  planDay(key: DayKey): Promise<PlannedDaySummary>;
+  /** Renders the day once, sends its messages (exactly once, through the outbox), writes the report, records the outcome. */
+  deliverDay(key: DayKey, input: DeliverDayInput): Promise<DeliveredDay>;
+  /** Whether today's wearable data has landed (after a webhook event). */
+  dayDataReady(key: DayKey): Promise<{ ready: boolean; why: string }>;
+  /** A Strava activity was created or updated: record what was ridden, and once per ride ask how it went. */
+  recordRide(scope: Scope, event: Extract<DataReadyInput, { provider: 'strava' }>): Promise<void>;
+  recordDayFailure(key: Pick<DayKey, 'missionId' | 'athlete' | 'date' | 'dayWorkflowId' | 'configHash'>, message: string): Promise<void>;
   recordReflection(scope: Scope, reflection: Reflection | null): Promise<void>;
-  recordOverride(scope: Scope, override: OverrideRecordInput): Promise<void>;
-  summarizeMission(scope: Scope, state: MissionState): Promise<MissionSummary>;
+  /** Records an override and, when it changes the mission, its new config version — one transaction; returns the hash to run under. */
+  commitOverride(scope: Scope, override: CommitOverrideInput): Promise<{ configHash: string | null }>;
+  summarizeMission(scope: Scope, input: MissionSummaryInput): Promise<MissionSummary>;
+}
+
+/**
+ * Activities that only histories recorded before missions travelled as data schedule (they replay
+ * through the workflows' old branches). Not registered on workers any more.
+ */
+export interface LegacyMissionActivities {
+  recordOverride(scope: Scope, override: { requestId: string; kind: OverrideInput['kind']; input: OverrideInput; changed: string }): Promise<void>;
 }

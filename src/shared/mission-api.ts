@@ -8,12 +8,22 @@ import type { Channel, ClockTime, Completion, DecisionKind, IsoDate, LoadFigures
 
 export const TASK_QUEUE = 'lanterne';
 
-export function missionWorkflowId(missionId: string): string {
+/**
+ * `mission-<athleteId>-<missionId>`: two athletes can ride the same mission file. The athlete id
+ * is the opaque one of the `athletes` table (never the handle), so ids in Temporal name no one.
+ */
+export function missionWorkflowId(athleteId: string, missionId: string): string {
+  return `mission-${athleteId}-${missionId}`;
+}
+
+/** The id of missions started before athletes had ids (still answered by every client). */
+export function legacyMissionWorkflowId(missionId: string): string {
   return `mission-${missionId}`;
 }
 
-export function dayWorkflowId(missionId: string, date: IsoDate): string {
-  return `mission-${missionId}-day-${date}`;
+/** A day's child workflow: `<mission workflow id>-day-<YYYY-MM-DD>`. */
+export function dayWorkflowId(missionWorkflowId: string, date: IsoDate): string {
+  return `${missionWorkflowId}-day-${date}`;
 }
 
 // ------------------------------------------------------------------ reflect (signal)
@@ -120,8 +130,12 @@ export interface MissionStatus {
   missionId: string;
   name: string;
   athlete: string;
+  /** The athlete's opaque id; null for missions started before athletes had ids. */
+  athleteId: string | null;
   timezone: string;
   runTime: ClockTime;
+  /** With webhooks, the day may start this early when the night's data has landed. */
+  earliestTime: ClockTime;
   phase: MissionPhase;
   paused: boolean;
   pauseReason: string | null;
@@ -129,6 +143,8 @@ export interface MissionStatus {
   nextDay: { date: IsoDate; stage: number | null; name: string } | null;
   /** ISO instant of the next run, null when paused or done. */
   nextRunAt: string | null;
+  /** A runNow was accepted and has not run yet. */
+  runNowPending: boolean;
   daysTotal: number;
   daysDone: number;
   counters: { ok: number; degraded: number; failed: number; skipped: number; continuedAsNew: number };

@@ -14,6 +14,11 @@ export interface OverrideLogEntry {
 export interface MissionState {
   mission: MissionConfig;
   configHash: string;
+  /**
+   * The athlete's opaque id (the `athletes` table): in workflow ids and search attributes instead
+   * of the handle. Absent in states carried from missions started before athletes had ids.
+   */
+  athleteId?: string | null;
   /** Local date on which the mission workflow first started; earlier days are skipped. */
   startedOn: IsoDate;
   /** Index into mission.days of the next day to run. */
@@ -29,15 +34,26 @@ export interface MissionState {
   outcomes: DayOutcome[];
   load: LoadFigures | null;
   continuedAsNew: number;
+  /** An accepted runNow that has not run yet: carried through continue-as-new, never lost. */
+  runNow?: RunNowRequest | null;
+  /** Provider event ids already handled (newest last), so a redelivered webhook changes nothing. */
+  seenEvents?: string[];
+}
+
+export interface RunNowRequest {
+  date: IsoDate;
+  force: boolean;
 }
 
 export const REFLECTIONS_KEPT = 28;
 export const OVERRIDES_KEPT = 50;
+export const EVENTS_KEPT = 100;
 
-export function initialState(mission: MissionConfig, configHash: string, startedOn: IsoDate): MissionState {
+export function initialState(mission: MissionConfig, configHash: string, startedOn: IsoDate, athleteId: string | null = null): MissionState {
   return {
     mission,
     configHash,
+    athleteId,
     startedOn,
     nextIndex: 0,
     paused: false,
@@ -49,7 +65,17 @@ export function initialState(mission: MissionConfig, configHash: string, started
     outcomes: [],
     load: null,
     continuedAsNew: 0,
+    runNow: null,
+    seenEvents: [],
   };
+}
+
+/** Remembers a handled event id; false when it was handled before (a redelivery). */
+export function rememberEvent(state: MissionState, eventId: string): boolean {
+  const seen = state.seenEvents ?? [];
+  if (seen.includes(eventId)) return false;
+  state.seenEvents = [...seen, eventId].slice(-EVENTS_KEPT);
+  return true;
 }
 
 /** The reflection as stored: the athlete's fields only, with an empty note when none was sent. */

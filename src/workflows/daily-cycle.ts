@@ -1,99 +1,81 @@
-import { log, proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { log, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { MissionActivities } from '../shared/activity-api';
-import type { DayContext } from '../shared/day-context';
+import type { DayKey } from '../shared/day-key';
+import type { DayContext } from '../shared/legacy-day-context';
 import type { DayResult } from '../shared/day-result';
+import { quietHoursDecision } from '../domain/quiet-hours';
 import { DECISION, PHASE } from '../shared/search-attributes';
-
-type Activities = MissionActivities;
+import { legacyDailyCycle } from './legacy-daily-cycle';
 
 /** Errors that no retry can fix: bad configuration, revoked authorisation. */
-const NON_RETRYABLE = ['ConfigurationError', 'AuthenticationError', 'MissionConfigError', 'UserError'];
+const NON_RETRYABLE = ['ConfigurationError', 'AuthenticationError', 'MissionConfigError', 'UserError', 'StateError'];
 
-/** Steps computed locally from data already fetched: quick, few retries. */
-const compute = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE },
-});
-
-/** Steps that call external services (wearables, LLM, mail): longer, heartbeating, more retries. */
-const external = proxyActivities<Activities>({
+/** Steps that call external services (wearables, the model, mail): longer, heartbeating, more retries. */
+const external = proxyActivities<MissionActivities>({
   startToCloseTimeout: '3 minutes',
   heartbeatTimeout: '45 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-/** Writes to PostgreSQL and the report folder: idempotent, so retried generously. */
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+/** The decision: computed from what is recorded, in the worker that runs the workflow (no server round trip). */
+const local = proxyLocalActivities<MissionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 function phase(step: string): void {
   upsertSearchAttributes([{ key: PHASE, value: step }]);
 }
 
+function isDayKey(input: DayKey | DayContext): input is DayKey {
+  return typeof (input as DayKey).dayIndex === 'number';
+}
+
 /**
- * One mission day: observe → assess load → reason (with mission negotiation) → plan → match a class
- * → record → report → notify. Each step is an activity that is idempotent by mission/day/step.
- * A failing external source degrades the day (the reasons travel in the result); only bad
- * configuration fails it.
+ * One mission day, by key: observe (and assess the load) → decide (readiness, negotiation with the
+ * mission, adaptation) → plan (workout and classes) → wait out quiet hours → deliver (report,
+ * messages through the outbox). Each step reads what it needs from PostgreSQL and records what it
+ * made there, idempotently by mission/day/step; only small summaries travel in payloads. A failing
+ * external source degrades the day (the reasons travel in the result); only bad configuration
+ * fails it.
  */
-export async function dailyCycleWorkflow(ctx: DayContext): Promise<DayResult> {
-  log.info('day cycle starting', { missionId: ctx.missionId, date: ctx.date });
-  await store.beginDay(ctx);
+export async function dailyCycleWorkflow(input: DayKey | DayContext): Promise<DayResult> {
+  // Days of missions started before days ran by key replay through the old step-by-step path.
+  if (!isDayKey(input)) return legacyDailyCycle(input);
+  const key = input;
+  log.info('day cycle starting', { missionId: key.missionId, date: key.date });
 
   phase('observe');
-  const observed = await external.observe(ctx);
-  const { observation } = observed;
-
-  phase('assess');
-  const load = await compute.assessLoad(ctx, observed);
+  const observed = await external.observeDay(key);
 
   phase('reason');
-  const decision = await compute.reason(ctx, observed, load);
-  upsertSearchAttributes([{ key: DECISION, value: decision.decision }]);
+  const decided = await local.decideDay(key);
+  upsertSearchAttributes([{ key: DECISION, value: decided.decision }]);
 
   phase('plan');
-  const { workout, degraded: planDegraded } = await external.plan(ctx, decision);
+  const planned = await external.planDay(key);
 
-  phase('match');
-  const classes = await compute.matchClasses(ctx, decision, workout);
-
-  phase('record');
-  await store.recordDay(ctx, { observation, load, decision, workout, classes });
-
-  phase('report');
-  const report = await store.writeReport(ctx);
-
-  phase('notify');
-  let sent = await external.notify(ctx);
-  if (sent.deferredUntil) {
-    // Quiet hours: wait (durably) until they end, then send.
+  // Quiet hours: decided here, on the workflow's clock, and waited out durably.
+  const quiet = quietHoursDecision({ timezone: key.timezone, quietHours: key.quietHours, now: Date.now() });
+  if (!quiet.sendNow) {
     phase('quiet-hours');
-    await sleep(Math.max(0, Date.parse(sent.deferredUntil) - Date.now()));
-    phase('notify');
-    sent = await external.notify(ctx);
+    await sleep(Math.max(0, quiet.sendAtMs - Date.now()));
   }
-  const notifications = sent.outcomes;
 
-  const degraded = [
-    ...observation.missing.map((m) => `${m.part} from ${m.source}: ${m.reason}`),
-    ...decision.degraded,
-    ...(planDegraded ? [planDegraded] : []),
-    ...notifications.filter((n) => n.status === 'failed').map((n) => `${n.channel}: ${n.detail}`),
-  ];
-  const result: DayResult = {
-    date: ctx.date,
-    status: degraded.length > 0 ? 'degraded' : 'ok',
-    state: decision.state,
-    decision: decision.decision,
-    load,
-    workoutTitle: workout.title,
-    reportPaths: report.paths,
-    notifications,
-    degraded,
-  };
-  await store.finishDay(ctx, result);
+  phase('deliver');
+  const delivered = await external.deliverDay(key, {
+    degraded: [...observed.degraded, ...decided.degraded, ...(planned.degraded ? [planned.degraded] : [])],
+  });
   phase('done');
-  return result;
+  return {
+    date: key.date,
+    status: delivered.status,
+    state: decided.state,
+    decision: decided.decision,
+    load: observed.load,
+    workoutTitle: planned.workoutTitle,
+    reportPaths: delivered.reportPaths,
+    notifications: delivered.notifications,
+    degraded: delivered.degraded,
+  };
 }

@@ -1,5 +1,6 @@
 import {
   allHandlersFinished,
+  ApplicationFailure,
   condition,
   continueAsNew,
   currentUpdateInfo,
@@ -12,16 +13,20 @@ import {
   workflowInfo,
   ParentClosePolicy,
 } from '@temporalio/workflow';
-import type { MissionActivities } from '../shared/activity-api';
-import type { IsoDate, MissionDay } from '../domain/types';
+import type { LegacyMissionActivities, MissionActivities } from '../shared/activity-api';
+import type { ClockTime, IsoDate, MissionConfig } from '../domain/types';
 import { dayTiming, localDate, localTime, zonedInstant } from '../domain/schedule';
+import { parseClockTime } from '../domain/iso-date';
 import {
+  dataReadySignal,
   dayWorkflowId,
+  legacyMissionWorkflowId,
   overrideUpdate,
   reflectSignal,
   runNowUpdate,
   statusQuery,
   upcomingQuery,
+  type DataReadyInput,
   type DayOutcome,
   type MissionPhase,
   type MissionStatus,
@@ -31,24 +36,38 @@ import {
   type RunNowResult,
 } from '../shared/mission-api';
 import { assertValid, overrideProblems, reflectionProblems } from '../shared/message-validation';
+import { dataReadyProblems } from '../shared/data-ready-validation';
+import { applyOverride, checkOverride, effectiveDay, RUNNING } from '../shared/mission-overrides';
 import { ATHLETE, DAY, DECISION, MISSION_ID, PHASE, STAGE } from '../shared/search-attributes';
-import { countOutcomes, initialState, toReflection, withReflection, OVERRIDES_KEPT, type MissionState } from '../shared/mission-state';
-import { dailyCycleWorkflow } from './daily-cycle';
-import type { DayContext } from '../shared/day-context';
+import { countOutcomes, initialState, rememberEvent, toReflection, withReflection, OVERRIDES_KEPT, type MissionState } from '../shared/mission-state';
+import type { DayKey } from '../shared/day-key';
 import type { MissionSummary } from '../shared/mission-summary';
-import { addDays } from '../domain/iso-date';
+import { dailyCycleWorkflow } from './daily-cycle';
+import { MISSIONS_AS_DATA } from './patches';
 
-type Activities = MissionActivities;
+type Activities = MissionActivities & LegacyMissionActivities;
 
-const acts = proxyActivities<Activities>({
+const NON_RETRYABLE = ['MissionConfigError', 'ConfigurationError', 'UserError'];
+
+/**
+ * Writes to PostgreSQL that the mission cannot do without: retried without a limit (a database
+ * outage of any length only delays them), with at most a minute between attempts.
+ */
+const store = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: ['MissionConfigError', 'ConfigurationError', 'UserError'],
-  },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Recording an override: someone waits for the answer, so a bounded retry, then a clear refusal. */
+const commit = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Calls to the providers that a webhook event asks for: a few tries, then the day goes on as planned. */
+const provider = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4, nonRetryableErrorTypes: [...NON_RETRYABLE, 'AuthenticationError'] },
 });
 
 export interface MissionWorkflowOptions {
@@ -57,15 +76,27 @@ export interface MissionWorkflowOptions {
 }
 
 export interface MissionWorkflowInput {
-  /** A mission file to load (first run); absent when continuing as new with `state`. */
-  file?: string;
+  /** The canonical mission, validated by the client (first run). */
+  mission?: MissionConfig;
+  /** The client's hash of `mission`. */
+  configHash?: string;
+  /** The athlete's opaque id (workflow ids, search attributes). */
+  athleteId?: string;
   /** Move the mission's calendar to start on this date; 'today' = the local date in its timezone. */
   startDate?: IsoDate | 'today';
+  /**
+   * Legacy: a mission file the worker read. Only histories of missions started before missions
+   * travelled as data have it; the activity now refuses it.
+   */
+  file?: string;
+  /** The state carried through continue-as-new. */
   state?: MissionState;
   options?: MissionWorkflowOptions;
 }
 
 const DEFAULT_MAX_DAYS_PER_RUN = 30;
+/** Without `earliestTime`, an event may start the day this long before its run time. */
+const DEFAULT_EARLY_WINDOW_MIN = 120;
 
 /** The innermost message of a Temporal failure chain (child → activity → application error). */
 function rootCauseMessage(err: unknown): string {
@@ -74,10 +105,19 @@ function rootCauseMessage(err: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** The earliest local time an event may start the day: the mission's, else two hours before the run time. */
+export function earliestTimeOf(mission: Pick<MissionConfig, 'runTime' | 'earliestTime'>): ClockTime {
+  if (mission.earliestTime) return mission.earliestTime <= mission.runTime ? mission.earliestTime : mission.runTime;
+  const { hour, minute } = parseClockTime(mission.runTime);
+  const at = Math.max(0, hour * 60 + minute - DEFAULT_EARLY_WINDOW_MIN);
+  return `${String(Math.floor(at / 60)).padStart(2, '0')}:${String(at % 60).padStart(2, '0')}`;
+}
+
 /**
- * One long-lived workflow per mission (id `mission-<missionId>`): it sleeps until each day's run
- * time in the mission's timezone, runs the day as a child workflow, listens to the athlete
- * (reflections, overrides, run-now) and continues as new to keep its history small.
+ * One long-lived workflow per mission (id `mission-<athleteId>-<missionId>`): it sleeps until each
+ * day's run time in the mission's timezone — or starts earlier when a webhook says the night's data
+ * has landed —, runs the day as a child workflow, listens to the athlete (reflections, overrides,
+ * run-now) and continues as new to keep its history small.
  */
 export async function missionWorkflow(input: MissionWorkflowInput): Promise<MissionSummary> {
   // Handlers are registered before the first await so no message finds the workflow deaf; until
@@ -96,14 +136,21 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
   const maxDaysPerRun = options.maxDaysPerRun ?? DEFAULT_MAX_DAYS_PER_RUN;
   const mission = () => st().mission;
   const tz = () => st().mission.timezone;
+  const scope = () => ({ missionId: mission().id, athlete: mission().athlete.handle });
 
   let phase: MissionPhase = 'waiting';
   /** Bumped by anything that changes the schedule, so a waiting loop re-computes its timer. */
   let scheduleVersion = 0;
-  let runNowRequest: { date: IsoDate; force: boolean } | null = null;
+  /** Bumped by each new Oura event: the waiting loop checks whether today's data has landed. */
+  let dataVersion = 0;
+  /** Legacy (histories before missions travelled as data): the run-now request lived here, not in the state. */
+  let legacyRunNow: { date: IsoDate; force: boolean } | null = null;
   /** Index of the day whose cycle is running right now (a first run or a re-run), else null. */
   let runningIndex: number | null = null;
-  const RUNNING = 'a day is running right now; try again when it has finished';
+  /** Writes started by message handlers that have not finished; a day waits for them. */
+  let pendingWrites = 0;
+  /** An override is being recorded: the next one waits, so each is checked against the state it changes. */
+  let committing = false;
 
   const setPhase = (p: MissionPhase) => {
     phase = p;
@@ -111,21 +158,23 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
   };
   const today = () => localDate(Date.now(), tz());
   const dayIndexOf = (date: IsoDate) => mission().days.findIndex((d) => d.date === date);
+  /** The pending run-now request (no patched() call: queries read it too). */
+  const runNowRequest = () => st().runNow ?? legacyRunNow;
+  const setRunNow = (r: { date: IsoDate; force: boolean } | null) => {
+    if (v3()) {
+      st().runNow = r;
+      legacyRunNow = null;
+    } else legacyRunNow = r;
+  };
   const logOverride = (kind: string, changed: string) => {
     st().overridesLog = [...st().overridesLog, { at: new Date(Date.now()).toISOString(), kind, changed }].slice(-OVERRIDES_KEPT);
     scheduleVersion++;
   };
-  const pendingDay = (date: IsoDate, what: string): number => {
-    const i = dayIndexOf(date);
-    if (i < 0) {
-      const days = mission().days;
-      throw new Error(`${what}: ${date} is not a day of mission ${mission().id} (${days[0]?.date} to ${days[days.length - 1]?.date})`);
-    }
-    if (i < st().nextIndex) throw new Error(`${what}: ${date} has already run`);
-    // Its cycle has its context already: a change now would be reported but never applied.
-    if (i === runningIndex) throw new Error(`${what}: ${date} is running right now; try again when it has finished`);
-    return i;
-  };
+  /**
+   * Histories recorded before missions travelled as data replay through the old branches; once a
+   * run is live on this code, the new ones apply. Never called from a query or a validator.
+   */
+  const v3 = () => patched(MISSIONS_AS_DATA);
 
   // ---------------------------------------------------------------- messages
 
@@ -135,12 +184,46 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       log.warn('reflection ignored', { problems });
       return;
     }
-    // Stored at once (or as soon as the mission loads), so the next day's context already has it.
+    // Kept at once (or as soon as the mission loads), so the status query shows it.
     if (loaded) loaded.reflections = withReflection(loaded.reflections, input);
     else earlyReflections.push(input);
-    await condition(() => loaded !== undefined);
-    // Record the reflection that was sent (not the newest by date, which may be another one).
-    await acts.recordReflection({ missionId: mission().id, athlete: mission().athlete.handle }, toReflection(input));
+    pendingWrites++;
+    try {
+      await condition(() => loaded !== undefined);
+      // Record the reflection that was sent (not the newest by date, which may be another one).
+      await store.recordReflection(scope(), toReflection(input));
+    } catch (err) {
+      // Only a non-retryable error gets here: the reflection stays in the state; the mission goes on.
+      log.error('reflection not recorded', { missionId: mission().id, date: input.date, error: rootCauseMessage(err) });
+    } finally {
+      pendingWrites--;
+    }
+  });
+
+  setHandler(dataReadySignal, async (event: DataReadyInput) => {
+    const problems = dataReadyProblems(event);
+    if (problems.length > 0 || !loaded) {
+      log.warn('data event ignored', { problems: problems.length ? problems : ['the mission is still loading'] });
+      return;
+    }
+    if (!rememberEvent(st(), event.eventId)) return; // redelivered: already handled
+    if (st().paused) {
+      log.info('data event ignored: the mission is paused', { missionId: mission().id, provider: event.provider });
+      return;
+    }
+    if (event.provider === 'oura') {
+      if (event.eventType !== 'delete') dataVersion++;
+      return;
+    }
+    if (event.aspect === 'delete') return;
+    pendingWrites++;
+    try {
+      await provider.recordRide(scope(), event);
+    } catch (err) {
+      log.warn('ride not recorded', { missionId: mission().id, error: rootCauseMessage(err) });
+    } finally {
+      pendingWrites--;
+    }
   });
 
   setHandler(
@@ -149,18 +232,48 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       // The update id is unique per accepted update of this workflow (a client retry reuses it),
       // so the memory store records each override once, however long the log has grown.
       const requestId = `${workflowInfo().workflowId}:${currentUpdateInfo()?.id ?? workflowInfo().runId}`;
-      const changed = applyOverride(o);
-      logOverride(o.kind, changed);
-      await acts.recordOverride(
-        { missionId: mission().id, athlete: mission().athlete.handle },
-        { requestId, kind: o.kind, input: o, changed },
-      );
-      return { accepted: true, kind: o.kind, changed };
+      if (!v3()) {
+        // Legacy order (applied, then recorded): kept only so recorded histories replay.
+        const applied = applyOverride(st(), o);
+        loaded = applied.state;
+        logOverride(o.kind, applied.changed);
+        await commit.recordOverride(scope(), { requestId, kind: o.kind, input: o, changed: applied.changed });
+        return { accepted: true, kind: o.kind, changed: applied.changed };
+      }
+      await condition(() => !committing);
+      committing = true;
+      try {
+        // Checked again: another override may have changed the state while this one waited.
+        try {
+          checkOverride(st(), o, { today: today(), runningIndex });
+        } catch (err) {
+          throw ApplicationFailure.nonRetryable((err as Error).message, 'OverrideRefused');
+        }
+        const applied = applyOverride(st(), o);
+        let configHash: string | null;
+        try {
+          ({ configHash } = await commit.commitOverride(scope(), {
+            requestId,
+            kind: o.kind,
+            input: o,
+            changed: applied.changed,
+            mission: applied.missionChanged ? applied.state.mission : null,
+          }));
+        } catch (err) {
+          throw ApplicationFailure.nonRetryable(`the change could not be recorded (${rootCauseMessage(err)}); nothing changed — try again`, 'OverrideNotRecorded');
+        }
+        // Recorded: now it applies, in the same step (nothing ran in between that could see half of it).
+        loaded = { ...applied.state, configHash: configHash ?? st().configHash };
+        logOverride(o.kind, applied.changed);
+        return { accepted: true, kind: o.kind, changed: applied.changed };
+      } finally {
+        committing = false;
+      }
     },
     {
       validator: (o: OverrideInput) => {
         assertValid(overrideProblems(o));
-        checkOverrideAgainstMission(o);
+        checkOverride(st(), o, { today: today(), runningIndex });
       },
     },
   );
@@ -170,14 +283,15 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
     (input): RunNowResult => {
       const date = today();
       const i = dayIndexOf(date);
-      runNowRequest = { date, force: Boolean(input?.force) };
+      setRunNow({ date, force: Boolean(input?.force) });
       scheduleVersion++;
-      return { date, dayWorkflowId: dayWorkflowId(mission().id, date), rerun: i < st().nextIndex };
+      return { date, dayWorkflowId: dayWorkflowId(workflowInfo().workflowId, date), rerun: i < st().nextIndex };
     },
     {
       validator: (input) => {
         const date = today();
         const i = dayIndexOf(date);
+        if (phase === 'done') throw new Error(`the mission ${mission().id} has finished`);
         if (st().paused) throw new Error('the mission is paused; resume it before running a day');
         if (i < 0) throw new Error(`today (${date}) is not a day of mission ${mission().id}`);
         const outcome = st().outcomes.find((o) => o.date === date && o.status !== 'skipped');
@@ -196,13 +310,16 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       missionId: mission().id,
       name: mission().name,
       athlete: mission().athlete.handle,
+      athleteId: st().athleteId ?? null,
       timezone: tz(),
       runTime: mission().runTime,
+      earliestTime: earliestTimeOf(mission()),
       phase,
       paused: st().paused,
       pauseReason: st().pauseReason,
       nextDay: next ? { date: next.date, stage: next.stage, name: next.name } : null,
       nextRunAt: next && !st().paused ? new Date(Math.max(zonedInstant(next.date, mission().runTime, tz()), Date.now())).toISOString() : null,
+      runNowPending: runNowRequest() !== null,
       daysTotal: mission().days.length,
       daysDone: st().outcomes.filter((o) => o.status !== 'skipped').length,
       counters: { ...c, continuedAsNew: st().continuedAsNew },
@@ -219,7 +336,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
     mission()
       .days.slice(st().nextIndex, st().nextIndex + (n ?? 7))
       .map((d) => {
-        const eff = effectiveDay(d);
+        const eff = effectiveDay(d, st().restDays.includes(d.date));
         return {
           date: d.date,
           stage: d.stage,
@@ -231,165 +348,82 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       }),
   );
 
-  function checkOverrideAgainstMission(o: OverrideInput): void {
-    switch (o.kind) {
-      case 'rest-day':
-        pendingDay(o.date, 'rest-day');
-        return;
-      case 'swap-days':
-        pendingDay(o.date, 'swap-days');
-        pendingDay(o.otherDate, 'swap-days');
-        return;
-      case 'pause':
-        if (st().paused) throw new Error('the mission is already paused');
-        return;
-      case 'resume':
-        if (!st().paused) throw new Error('the mission is not paused');
-        return;
-      case 'shift': {
-        // The running day would move under its own cycle (its outcome keeps the old date).
-        if (runningIndex !== null && runningIndex >= st().nextIndex) throw new Error(`shift: ${RUNNING}`);
-        const first = mission().days[st().nextIndex];
-        if (!first) throw new Error('shift: the mission has no remaining days');
-        const newFirst = addDays(first.date, o.days);
-        const lastRun = st().nextIndex > 0 ? mission().days[st().nextIndex - 1].date : null;
-        if (newFirst < today()) throw new Error(`shift: the next day would move to ${newFirst}, before today (${today()})`);
-        if (lastRun && newFirst <= lastRun) throw new Error(`shift: the next day would move to ${newFirst}, on or before the last day that ran (${lastRun})`);
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
-  function applyOverride(o: OverrideInput): string {
-    const m = mission();
-    switch (o.kind) {
-      case 'rest-day': {
-        st().restDays = [...new Set([...st().restDays, o.date])];
-        const note = `rest day requested by the athlete${o.reason ? `: ${o.reason}` : ''}`;
-        st().dayOverrides[o.date] = [...(st().dayOverrides[o.date] ?? []), note];
-        return `${o.date} is now a rest day`;
-      }
-      case 'swap-days': {
-        const i = dayIndexOf(o.date);
-        const j = dayIndexOf(o.otherDate);
-        const a = m.days[i];
-        const b = m.days[j];
-        const days = [...m.days];
-        days[i] = { ...b, index: a.index, date: a.date };
-        days[j] = { ...a, index: b.index, date: b.date };
-        st().mission = { ...m, days };
-        return `${o.date} now rides "${b.name}" and ${o.otherDate} rides "${a.name}"`;
-      }
-      case 'set-ftp': {
-        const before = m.athlete.ftpW;
-        st().mission = { ...m, athlete: { ...m.athlete, ftpW: o.ftpW } };
-        return `FTP ${before} W → ${o.ftpW} W`;
-      }
-      case 'pause':
-        st().paused = true;
-        st().pauseReason = o.reason ?? null;
-        return `mission paused${o.reason ? ` (${o.reason})` : ''}; days that pass while paused are skipped`;
-      case 'resume':
-        st().paused = false;
-        st().pauseReason = null;
-        return 'mission resumed';
-      case 'shift': {
-        const days = m.days.map((d, idx) => (idx >= st().nextIndex ? { ...d, date: addDays(d.date, o.days) } : d));
-        const moved: Record<IsoDate, string[]> = {};
-        for (const [date, notes] of Object.entries(st().dayOverrides)) {
-          const idx = dayIndexOf(date);
-          moved[idx >= st().nextIndex ? addDays(date, o.days) : date] = notes;
-        }
-        st().dayOverrides = moved;
-        st().restDays = st().restDays.map((d) => (dayIndexOf(d) >= st().nextIndex ? addDays(d, o.days) : d));
-        st().mission = { ...m, days };
-        return `remaining ${days.length - st().nextIndex} days moved by ${o.days > 0 ? '+' : ''}${o.days} days (next: ${days[st().nextIndex].date})`;
-      }
-      case 'set-run-time': {
-        const before = m.runTime;
-        st().mission = { ...m, runTime: o.runTime };
-        return `daily run time ${before} → ${o.runTime} (${m.timezone})`;
-      }
-      case 'set-channels': {
-        const before = m.notifications.channels.join(', ') || 'none';
-        st().mission = { ...m, notifications: { ...m.notifications, channels: [...o.channels] } };
-        return `notification channels ${before} → ${o.channels.join(', ')}`;
-      }
-    }
-  }
-
-  /** The day as it will run, with the athlete's rest-day override applied. */
-  function effectiveDay(d: MissionDay): MissionDay {
-    if (!st().restDays.includes(d.date)) return d;
-    return { ...d, type: 'rest', training: { mode: 'rest', durationMin: 0, focus: 'rest (athlete override)' } };
-  }
-
   // ---------------------------------------------------------------- load, then the days
 
   if (!loaded) {
-    if (!input.file) throw new Error('missionWorkflow needs a mission file or a carried state');
-    const result = await acts.loadMission({ file: input.file, startDate: input.startDate, nowMs: Date.now() });
-    const fresh = initialState(result.mission, result.configHash, localDate(Date.now(), result.mission.timezone));
+    const nowMs = Date.now();
+    let result: { mission: MissionConfig; configHash: string };
+    if (input.mission && input.configHash) {
+      v3(); // marks this run as one that started from data (the marker is the first command)
+      result = await store.registerMission({ mission: input.mission, configHash: input.configHash, startDate: input.startDate, nowMs });
+    } else if (input.file) {
+      result = await store.loadMission({ file: input.file, startDate: input.startDate, nowMs });
+    } else {
+      throw ApplicationFailure.nonRetryable('missionWorkflow needs a mission (with its hash) or a carried state', 'MissionConfigError');
+    }
+    const fresh = initialState(result.mission, result.configHash, localDate(nowMs, result.mission.timezone), input.athleteId ?? null);
     for (const r of earlyReflections) fresh.reflections = withReflection(fresh.reflections, r);
     loaded = fresh;
   }
-  const state = loaded;
-  phase = state.paused ? 'paused' : 'waiting';
+  phase = st().paused ? 'paused' : 'waiting';
+  const athleteId = st().athleteId ?? null;
   upsertSearchAttributes([
-    { key: MISSION_ID, value: state.mission.id },
-    { key: ATHLETE, value: state.mission.athlete.handle },
+    { key: MISSION_ID, value: mission().id },
+    // The opaque id, never the handle: search attributes are stored in clear.
+    ...(v3() ? (athleteId ? [{ key: ATHLETE, value: athleteId }] : []) : [{ key: ATHLETE, value: mission().athlete.handle }]),
     { key: PHASE, value: phase },
   ]);
 
-  async function runDay(index: number, late: boolean, rerun: boolean): Promise<void> {
+  async function runDay(index: number, late: boolean, rerun: boolean, early: string | null): Promise<void> {
     const m = mission();
-    const d = effectiveDay(m.days[index]);
-    const ctx: DayContext = {
+    const d = m.days[index];
+    setPhase('running-day');
+    runningIndex = index;
+    // The day reads reflections from PostgreSQL: those sent before it started are recorded first.
+    const current = v3();
+    if (current) await condition(() => pendingWrites === 0);
+    // Days of missions started before athletes had ids keep their ids (`mission-<missionId>-day-…`).
+    const childId = dayWorkflowId(current ? workflowInfo().workflowId : legacyMissionWorkflowId(m.id), d.date);
+    const key: DayKey = {
       missionId: m.id,
-      missionName: m.name,
       athlete: m.athlete.handle,
       configHash: st().configHash,
       date: d.date,
-      dayWorkflowId: dayWorkflowId(m.id, d.date),
-      day: d,
-      profile: m.athlete,
-      goals: m.goals,
-      planner: m.planner,
-      timezone: m.timezone,
-      runTime: m.runTime,
-      channels: m.notifications.channels,
-      quietHours: m.notifications.quietHours,
-      reflections: st().reflections.filter((r) => r.date < d.date),
+      dayIndex: index,
+      dayWorkflowId: childId,
+      restDay: st().restDays.includes(d.date),
       overrides: st().dayOverrides[d.date] ?? [],
-      missionDays: m.days.slice(Math.max(0, index - 42), index + 15).map((x) => (x.date === d.date ? d : x)),
-      totalDays: m.days.length,
       late,
+      early,
+      timezone: m.timezone,
+      quietHours: m.notifications.quietHours,
     };
-    setPhase('running-day');
-    runningIndex = index;
     const ranAtLocal = localTime(Date.now(), tz());
     let outcome: DayOutcome;
     try {
       const result = await executeChild(dailyCycleWorkflow, {
-        workflowId: ctx.dayWorkflowId,
-        args: [ctx],
+        workflowId: key.dayWorkflowId,
+        args: [current ? key : legacyDayContext(index, late, childId)],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         memo: { missionName: m.name },
         typedSearchAttributes: [
           { key: MISSION_ID, value: m.id },
-          { key: ATHLETE, value: m.athlete.handle },
+          ...(current ? (athleteId ? [{ key: ATHLETE, value: athleteId }] : []) : [{ key: ATHLETE, value: m.athlete.handle }]),
           { key: DAY, value: d.date },
           ...(d.stage !== null ? [{ key: STAGE, value: d.stage }] : []),
         ],
       });
       st().load = result.load;
-      outcome = { date: d.date, status: result.status, decision: result.decision, state: result.state, ranAtLocal, late, note: rerun ? 'rerun' : null };
+      const note = [rerun ? 'rerun' : null, early].filter(Boolean).join('; ') || null;
+      outcome = { date: d.date, status: result.status, decision: result.decision, state: result.state, ranAtLocal, late, note };
     } catch (err) {
       const message = rootCauseMessage(err);
       log.error('day failed', { missionId: m.id, date: d.date, error: message });
-      await acts.recordDayFailure(ctx, message);
+      try {
+        await store.recordDayFailure(key, message);
+      } catch (recordErr) {
+        log.error('day failure not recorded', { missionId: m.id, date: d.date, error: rootCauseMessage(recordErr) });
+      }
       outcome = { date: d.date, status: 'failed', decision: null, state: null, ranAtLocal, late, note: message };
     }
     st().outcomes = [...st().outcomes.filter((o) => o.date !== d.date), outcome];
@@ -405,10 +439,80 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
     setPhase(st().paused ? 'paused' : 'waiting');
   }
 
+  /** Legacy: the whole day's context, as days of missions started before missions travelled as data received it. */
+  function legacyDayContext(index: number, late: boolean, childId: string) {
+    const m = mission();
+    const d = effectiveDay(m.days[index], st().restDays.includes(m.days[index].date));
+    return {
+      missionId: m.id,
+      missionName: m.name,
+      athlete: m.athlete.handle,
+      configHash: st().configHash,
+      date: d.date,
+      dayWorkflowId: childId,
+      day: d,
+      profile: m.athlete,
+      goals: m.goals,
+      planner: m.planner,
+      timezone: m.timezone,
+      runTime: m.runTime,
+      channels: m.notifications.channels,
+      quietHours: m.notifications.quietHours,
+      reflections: st().reflections.filter((r) => r.date < d.date),
+      overrides: st().dayOverrides[d.date] ?? [],
+      missionDays: m.days.slice(Math.max(0, index - 42), index + 15).map((x) => (x.date === d.date ? d : x)),
+      totalDays: m.days.length,
+      late,
+    };
+  }
+
   function skipDay(index: number, why: string): void {
     const d = mission().days[index];
     st().outcomes = [...st().outcomes, { date: d.date, status: 'skipped', decision: null, state: null, ranAtLocal: null, late: false, note: why }];
     st().nextIndex = index + 1;
+  }
+
+  /** A forced re-run of a day that already ran, if one was asked for. */
+  async function runRequestedRerun(): Promise<boolean> {
+    const request = runNowRequest();
+    if (!request) return false;
+    const i = dayIndexOf(request.date);
+    if (i < 0 || i >= st().nextIndex) return false;
+    setRunNow(null);
+    await runDay(i, false, true, null);
+    return true;
+  }
+
+  /**
+   * Waits for the day's run time, cut short by a schedule change, a pause, a run-now, or — when
+   * the night's data has landed (webhook event, checked with the provider) — at or after the
+   * earliest time. Returns why the wait ended.
+   */
+  async function waitForDay(index: number, runAt: number): Promise<'changed' | 'time' | { early: string }> {
+    const version = scheduleVersion;
+    const changed = () => scheduleVersion !== version || st().paused;
+    let seenData = dataVersion;
+    for (;;) {
+      const woken = await condition(() => changed() || dataVersion !== seenData, runAt - Date.now());
+      if (!woken) return 'time';
+      if (changed()) return 'changed';
+      seenData = dataVersion;
+      const d = mission().days[index];
+      const earliestAt = zonedInstant(d.date, earliestTimeOf(mission()), tz());
+      if (Date.now() < earliestAt) {
+        // Too early: wait for the earliest time (still listening), then look at the data.
+        if (await condition(changed, Math.min(earliestAt, runAt) - Date.now())) return 'changed';
+        if (Date.now() >= runAt) return 'time';
+      }
+      const key = { missionId: mission().id, athlete: mission().athlete.handle, configHash: st().configHash, date: d.date, dayIndex: index, dayWorkflowId: dayWorkflowId(workflowInfo().workflowId, d.date), restDay: false, overrides: [], late: false, early: null, timezone: tz(), quietHours: null };
+      try {
+        const data = await provider.dayDataReady(key);
+        if (data.ready) return { early: `started at ${localTime(Date.now(), tz())}: ${data.why}` };
+        log.info('data event: not ready yet', { missionId: mission().id, date: d.date, why: data.why });
+      } catch (err) {
+        log.warn('data event: could not check the data', { missionId: mission().id, error: rootCauseMessage(err) });
+      }
+    }
   }
 
   let daysThisRun = 0;
@@ -428,13 +532,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       continue;
     }
 
-    // A forced re-run of a day that already ran.
-    const request = runNowRequest as { date: IsoDate; force: boolean } | null;
-    if (request && dayIndexOf(request.date) >= 0 && dayIndexOf(request.date) < st().nextIndex) {
-      runNowRequest = null;
-      await runDay(dayIndexOf(request.date), false, true);
-      continue;
-    }
+    if (await runRequestedRerun()) continue;
 
     const index = st().nextIndex;
     const day = mission().days[index];
@@ -443,25 +541,43 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       skipDay(index, `before the mission started (${st().startedOn})`);
       continue;
     }
+    const request = runNowRequest();
     const runNowForThisDay = request !== null && request.date === day.date;
+    let early: string | null = null;
     if (timing.kind === 'wait' && !runNowForThisDay) {
-      const version = scheduleVersion;
-      const woken = await condition(() => scheduleVersion !== version || st().paused, timing.at - Date.now());
-      if (woken) continue; // something changed: re-evaluate pause, schedule and run-now
+      if (v3()) {
+        const ended = await waitForDay(index, timing.at);
+        if (ended === 'changed') continue; // re-evaluate pause, schedule and run-now
+        if (ended !== 'time') early = ended.early;
+      } else {
+        const version = scheduleVersion;
+        const woken = await condition(() => scheduleVersion !== version || st().paused, timing.at - Date.now());
+        if (woken) continue; // something changed: re-evaluate pause, schedule and run-now
+      }
     }
-    if (runNowForThisDay) runNowRequest = null;
+    if (runNowForThisDay) setRunNow(null);
     const late = timing.kind === 'run-late' && Date.now() - timing.at > 60_000;
-    await runDay(index, late, false);
+    await runDay(index, late, false, early);
     daysThisRun++;
 
     if (st().nextIndex < mission().days.length && (workflowInfo().continueAsNewSuggested || daysThisRun >= maxDaysPerRun)) {
       await condition(allHandlersFinished);
       st().continuedAsNew++;
-      return await continueAsNew<typeof missionWorkflow>({ state, options });
+      return await continueAsNew<typeof missionWorkflow>({ state: st(), options });
     }
   }
 
+  // A re-run accepted while the last day ran is not dropped.
+  if (v3()) while (await runRequestedRerun());
   setPhase('done');
   await condition(allHandlersFinished);
-  return await acts.summarizeMission({ missionId: mission().id, athlete: mission().athlete.handle }, state);
+  const summaryInput = { configHash: st().configHash, outcomes: st().outcomes };
+  try {
+    return await store.summarizeMission(scope(), summaryInput);
+  } catch (err) {
+    // Only a non-retryable error gets here: the mission still ends, with counts and no summary files.
+    log.error('mission summary not written', { missionId: mission().id, error: rootCauseMessage(err) });
+    const c = countOutcomes(st().outcomes);
+    return { missionId: mission().id, name: mission().name, days: st().outcomes.length, ...c, decisions: {}, firstDate: mission().days[0]?.date ?? null, lastDate: mission().days[mission().days.length - 1]?.date ?? null, ctlStart: null, ctlEnd: null, summaryPaths: [] };
+  }
 }

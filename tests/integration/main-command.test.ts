@@ -49,9 +49,9 @@ describe('lanterne up', () => {
     expect(stderr).not.toContain('unexpected error');
 
     const today = localDate(Date.now(), 'Europe/Paris');
-    expect(stdout).toContain(`Temporal UI : http://127.0.0.1:${ports[1]}/namespaces/default/workflows/mission-tdf_sim_2025`);
-    expect(stdout).toContain(`Report      : ${path.join(tmp, 'output', 'tdf_sim_2025', `${today}.md`)}`);
-    for (const ext of ['md', 'html', 'json']) expect(fs.existsSync(path.join(tmp, 'output', 'tdf_sim_2025', `${today}.${ext}`))).toBe(true);
+    expect(stdout).toMatch(new RegExp(`Temporal UI : http://127\\.0\\.0\\.1:${ports[1]}/namespaces/default/workflows/mission-ath_[a-z0-9]{12}-tdf_sim_2025\\n`));
+    expect(stdout).toContain(`Report      : ${path.join(tmp, 'output', 'rider', 'tdf_sim_2025', `${today}.md`)}`);
+    for (const ext of ['md', 'html', 'json']) expect(fs.existsSync(path.join(tmp, 'output', 'rider', 'tdf_sim_2025', `${today}.${ext}`))).toBe(true);
     // The Temporal UI answers.
     expect((await fetch(`http://127.0.0.1:${ports[1]}/`)).status).toBe(200);
   }, 150_000);

@@ -9,9 +9,9 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { openWorkerResources, type WorkerResources } from '../../src/worker/activity-deps';
 import { createWorker } from '../../src/worker/run-worker';
-import { missionWorkflow } from '../../src/workflows';
-import { missionWorkflowId, dayWorkflowId, runNowUpdate, statusQuery, TASK_QUEUE } from '../../src/shared/mission-api';
-import { MISSION_ID, ATHLETE } from '../../src/shared/search-attributes';
+import { dayWorkflowId, runNowUpdate, statusQuery } from '../../src/shared/mission-api';
+import { loadMissionFile } from '../../src/mission';
+import { startMission } from '../../src/client/missions';
 import { localDate } from '../../src/domain/schedule';
 import type { RunningDevServer } from '../../src/infra/temporal-dev-server';
 
@@ -22,6 +22,9 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
  * End to end on real parts: the Temporal CLI dev server, PostgreSQL, a loopback SMTP server, the
  * real activities with the synthetic athlete, and the worker the CLI uses.
  */
+/** The mission's workflow id, set by the first test (it includes the athlete's opaque id). */
+let workflowId = '';
+
 describe('the TdF mission on the dev server', () => {
   let server: RunningDevServer;
   let db: TestDatabase;
@@ -66,16 +69,10 @@ describe('the TdF mission on the dev server', () => {
   });
 
   it('runs today’s cycle: rows in PostgreSQL, a report in three formats, one e-mail, searchable in Temporal', async () => {
-    const file = path.resolve(__dirname, '../../missions/tdf_sim_2025.toml');
-    const handle = await client.workflow.start(missionWorkflow, {
-      taskQueue: TASK_QUEUE,
-      workflowId: missionWorkflowId('tdf_sim_2025'),
-      args: [{ file, startDate: 'today' }],
-      typedSearchAttributes: [
-        { key: MISSION_ID, value: 'tdf_sim_2025' },
-        { key: ATHLETE, value: 'rider' },
-      ],
-    });
+    const mission = await loadMissionFile(path.resolve(__dirname, '../../missions/tdf_sim_2025.toml'));
+    const started = await startMission(client, resources.deps.memory, mission, { startDate: 'today' });
+    const { handle } = started;
+    workflowId = started.workflowId;
     const today = localDate(Date.now(), 'Europe/Paris');
     // The first day runs at once when started after 06:30 Paris; runNow covers the early morning.
     // Until the mission file is loaded, updates and queries answer "still loading": retry.
@@ -86,7 +83,7 @@ describe('the TdF mission on the dev server', () => {
 
     const scope = ['rider', 'tdf_sim_2025', today];
     const run = await db.pool.query('select status, workflow_id from day_runs where athlete=$1 and mission_id=$2 and day=$3', scope);
-    expect(run.rows).toEqual([{ status: status.lastDay!.status, workflow_id: dayWorkflowId('tdf_sim_2025', today) }]);
+    expect(run.rows).toEqual([{ status: status.lastDay!.status, workflow_id: dayWorkflowId(workflowId, today) }]);
     const decision = await db.pool.query('select count(*)::int as n from decisions where athlete=$1 and mission_id=$2 and day=$3', scope);
     expect(decision.rows[0].n).toBe(1);
     const classes = await db.pool.query('select suggestions from class_suggestions where athlete=$1 and mission_id=$2 and day=$3', scope);
@@ -95,9 +92,9 @@ describe('the TdF mission on the dev server', () => {
     expect(versions.rows).toEqual([{ hash: status.configHash }]);
 
     for (const ext of ['md', 'html', 'json']) {
-      expect(fs.existsSync(path.join(out, 'tdf_sim_2025', `${today}.${ext}`))).toBe(true);
+      expect(fs.existsSync(path.join(out, 'rider', 'tdf_sim_2025', `${today}.${ext}`))).toBe(true);
     }
-    const report = JSON.parse(fs.readFileSync(path.join(out, 'tdf_sim_2025', `${today}.json`), 'utf8'));
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'rider', 'tdf_sim_2025', `${today}.json`), 'utf8'));
     expect(report.decision.decision).toBe(status.lastDay!.decision);
 
     expect(smtp.messages).toHaveLength(1);
@@ -106,11 +103,11 @@ describe('the TdF mission on the dev server', () => {
 
     const listed: string[] = [];
     for await (const wf of client.workflow.list({ query: `LanterneMissionId = "tdf_sim_2025"` })) listed.push(wf.workflowId);
-    expect(listed).toEqual(expect.arrayContaining([missionWorkflowId('tdf_sim_2025'), dayWorkflowId('tdf_sim_2025', today)]));
+    expect(listed).toEqual(expect.arrayContaining([workflowId, dayWorkflowId(workflowId, today)]));
   }, 180_000);
 
   it('a forced re-run of today sends no second e-mail and leaves one row per step', async () => {
-    const handle = client.workflow.getHandle(missionWorkflowId('tdf_sim_2025'));
+    const handle = client.workflow.getHandle(workflowId);
     const today = localDate(Date.now(), 'Europe/Paris');
     await expect(handle.executeUpdate(runNowUpdate, { args: [{}] })).rejects.toThrow();
     const r = await handle.executeUpdate(runNowUpdate, { args: [{ force: true }] });

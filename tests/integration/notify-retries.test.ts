@@ -10,8 +10,9 @@ import { runTodayNow, waitForStatus } from '../support/mission-client';
 import { openWorkerResources, type WorkerResources } from '../../src/worker/activity-deps';
 import { createActivities } from '../../src/activities';
 import { createNotifier } from '../../src/communication';
-import { missionWorkflow } from '../../src/workflows';
-import { missionWorkflowId } from '../../src/shared/mission-api';
+import { loadMissionFile } from '../../src/mission';
+import { projectRoot } from '../../src/infra/project-paths';
+import { startMission } from '../../src/client/missions';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -61,7 +62,8 @@ describe('notifications under activity retries', () => {
     const taskQueue = uniqueTaskQueue('retry');
     const worker = await Worker.create({ connection: suite.env.nativeConnection, taskQueue, workflowBundle: suite.bundle, activities: createActivities(resources.deps) });
     await worker.runUntil(async () => {
-      const handle = await suite.env.client.workflow.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId(`retry-${taskQueue}`), args: [{ file: 'missions/tdf_sim_2025.toml', startDate: 'today' }] });
+      const mission = await loadMissionFile(path.join(projectRoot(), 'missions/tdf_sim_2025.toml'));
+      const { handle } = await startMission(suite.env.client, resources.deps.memory, mission, { taskQueue, startDate: 'today' });
       await runTodayNow(handle); // day 1 runs now whatever the test server's time of day
       const status = await waitForStatus(handle, (s) => s.daysDone >= 1 && s.phase !== 'running-day');
       await handle.terminate('test done');

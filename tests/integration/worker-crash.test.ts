@@ -8,8 +8,10 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
 import { runTodayNow } from '../support/mission-client';
-import { missionWorkflow } from '../../src/workflows';
-import { dayWorkflowId, missionWorkflowId, statusQuery, TASK_QUEUE } from '../../src/shared/mission-api';
+import { dayWorkflowId, statusQuery } from '../../src/shared/mission-api';
+import { loadMissionFile } from '../../src/mission';
+import { MemoryStore, migrate } from '../../src/memory';
+import { startMission } from '../../src/client/missions';
 import { localDate } from '../../src/domain/schedule';
 import type { RunningDevServer } from '../../src/infra/temporal-dev-server';
 
@@ -82,13 +84,10 @@ describe('worker crash mid-cycle', () => {
     const connection = await Connection.connect({ address: server.address });
     try {
       const client = new Client({ connection });
-      const workflowId = missionWorkflowId('tdf_sim_2025');
       const today = localDate(Date.now(), 'Europe/Paris');
-      const handle = await client.workflow.start(missionWorkflow, {
-        taskQueue: TASK_QUEUE,
-        workflowId,
-        args: [{ file: path.join(ROOT, 'missions/tdf_sim_2025.toml'), startDate: 'today' }],
-      });
+      await migrate(db.pool);
+      const mission = await loadMissionFile(path.join(ROOT, 'missions/tdf_sim_2025.toml'));
+      const { handle, workflowId } = await startMission(client, new MemoryStore(db.pool), mission, { startDate: 'today' });
       await runTodayNow(handle);
       await waitFor('the planner call of worker A', async () => openai.requests.length >= 1, 90_000);
       first.kill('SIGKILL');
@@ -107,7 +106,7 @@ describe('worker crash mid-cycle', () => {
       expect(openai.requests.length).toBeGreaterThanOrEqual(2); // the plan step was retried after the crash
 
       const executions: string[] = [];
-      for await (const wf of client.workflow.list({ query: `WorkflowId = "${dayWorkflowId('tdf_sim_2025', today)}"` })) executions.push(wf.status.name);
+      for await (const wf of client.workflow.list({ query: `WorkflowId = "${dayWorkflowId(workflowId, today)}"` })) executions.push(wf.status.name);
       expect(executions).toEqual(['COMPLETED']);
       const rows = await db.pool.query(
         `select (select count(*) from day_runs where day=$1)::int as runs,

@@ -1,17 +1,32 @@
 import type { MissionActivities } from '../../src/shared/activity-api';
-import type { DayContext } from '../../src/shared/day-context';
-import type { MissionConfig, MissionDay } from '../../src/domain/types';
-import type { DayResult } from '../../src/shared/day-result';
-import { addDays } from '../../src/domain/iso-date';
+import type { DayKey } from '../../src/shared/day-key';
+import type { AthleteProfile, MissionConfig, MissionDay, Reflection } from '../../src/domain/types';
+import type { DataReadyInput } from '../../src/shared/mission-api';
+import { addDays, daysBetween } from '../../src/domain/iso-date';
+import { localDate } from '../../src/domain/schedule';
+import { effectiveDay } from '../../src/shared/mission-overrides';
 
 /**
- * Typed fake activities for workflow tests on the time-skipping server: they record what each
- * day's cycle received and when (in workflow time), so tests can assert order, timing and inputs.
- * The real activities are covered by their own tests and the integration tests.
+ * Typed fake activities for workflow tests on the time-skipping server: they keep the mission's
+ * config versions and the reflections they were sent (as the real ones keep them in PostgreSQL),
+ * and record what each day's cycle saw by its key and when (in workflow time), so tests can assert
+ * order, timing and inputs. The real activities are covered by their own tests and the
+ * integration tests.
  */
+export interface DaySeen {
+  /** The day as it ran (the config under the key's hash, the rest-day override applied). */
+  day: MissionDay;
+  profile: AthleteProfile;
+  /** Reflections recorded before the day started, oldest first. */
+  reflections: Reflection[];
+  overrides: string[];
+  totalDays: number;
+}
+
 export interface DayCall {
   date: string;
-  ctx: DayContext;
+  key: DayKey;
+  seen: DaySeen;
   /** Instant (test-server time) at which the day began. */
   atMs: number;
 }
@@ -46,68 +61,107 @@ export function fakeMission(over: Partial<MissionConfig> = {}, days = 5, start =
   };
 }
 
+/** The workflow input for `mission` (as a client sends it; the fake does not check the hash). */
+export function missionArgs(mission: MissionConfig, extra: { startDate?: string; athleteId?: string; options?: { maxDaysPerRun?: number } } = {}) {
+  return { mission, configHash: 'hash-test', athleteId: extra.athleteId ?? 'ath_testtesttest', startDate: extra.startDate, options: extra.options };
+}
+
 /** Temporal takes an error's type from its class name; this one is non-retryable in our policies. */
 class ConfigurationError extends Error {}
 
-export function fakeActivities(mission: MissionConfig, now: () => Promise<number>, opts: { failOn?: string[] } = {}) {
+export interface FakeOptions {
+  failOn?: string[];
+  /** What dayDataReady answers (after a webhook event); default: ready. */
+  dataReady?: (key: DayKey) => { ready: boolean; why: string };
+}
+
+export function fakeActivities(mission: MissionConfig, now: () => Promise<number>, opts: FakeOptions = {}) {
   const calls: DayCall[] = [];
   const failures: string[] = [];
   const overrides: string[] = [];
   const reflections: string[] = [];
+  const recorded: Reflection[] = [];
+  const dataChecks: { date: string; atMs: number }[] = [];
+  const rides: DataReadyInput[] = [];
+  const configs = new Map<string, MissionConfig>();
+  let versions = 0;
+
+  const configOf = (key: DayKey): MissionConfig => {
+    const m = configs.get(key.configHash);
+    if (!m) throw new ConfigurationError(`no config ${key.configHash}`);
+    return m;
+  };
+
   const acts: MissionActivities = {
-    async loadMission(input) {
-      if (input.startDate === 'today' || input.startDate) {
-        const { localDate } = await import('../../src/domain/schedule');
-        const { daysBetween } = await import('../../src/domain/iso-date');
-        const start = input.startDate === 'today' ? localDate(input.nowMs, mission.timezone) : input.startDate;
-        const shift = daysBetween(mission.startDate, start);
-        return {
-          mission: { ...mission, startDate: start, days: mission.days.map((d) => ({ ...d, date: addDays(d.date, shift) })) },
-          configHash: 'hash-test',
-        };
+    // The mission is the one the fake was made with (the input's is the client's copy of it).
+    async registerMission(input) {
+      let m = mission;
+      if (input.startDate) {
+        const start = input.startDate === 'today' ? localDate(input.nowMs, m.timezone) : input.startDate;
+        const shift = daysBetween(m.startDate, start);
+        m = { ...m, startDate: start, days: m.days.map((d) => ({ ...d, date: addDays(d.date, shift) })) };
       }
-      return { mission, configHash: 'hash-test' };
+      configs.set('hash-test', m);
+      return { mission: m, configHash: 'hash-test' };
     },
-    async beginDay(ctx) {
-      calls.push({ date: ctx.date, ctx, atMs: await now() });
-      if (opts.failOn?.includes(ctx.date)) throw new ConfigurationError(`boom on ${ctx.date}`);
+    async loadMission() {
+      throw new ConfigurationError('legacy loadMission is not used by new runs');
     },
-    async observe(ctx) {
-      return { observation: { date: ctx.date, readiness: null, sleep: null, hrv: null, rides: [], missing: [] }, wellness: [] };
+    async observeDay(key) {
+      const m = configOf(key);
+      const seen: DaySeen = {
+        day: effectiveDay(m.days[key.dayIndex], key.restDay),
+        profile: m.athlete,
+        reflections: recorded.filter((r) => r.date < key.date).sort((a, b) => a.date.localeCompare(b.date)),
+        overrides: key.overrides,
+        totalDays: m.days.length,
+      };
+      calls.push({ date: key.date, key, seen, atMs: await now() });
+      if (opts.failOn?.includes(key.date)) throw new ConfigurationError(`boom on ${key.date}`);
+      return {
+        load: { date: key.date, yesterdayTss: 0, yesterdayTssMethod: null, ctl: calls.length, atl: 0, tsb: 0, acwr: null, acwrSpike: false, hrv7dMean: null, hrvNormalLow: null, hrvNormalHigh: null, restingHrDeviation: null },
+        degraded: [],
+      };
     },
-    async assessLoad(ctx) {
-      return { date: ctx.date, yesterdayTss: 0, yesterdayTssMethod: null, ctl: calls.length, atl: 0, tsb: 0, acwr: null, acwrSpike: false, hrv7dMean: null, hrvNormalLow: null, hrvNormalHigh: null, restingHrDeviation: null };
+    async decideDay(key) {
+      const rest = effectiveDay(configOf(key).days[key.dayIndex], key.restDay).training.mode === 'rest';
+      return { state: 'ready', decision: rest ? 'rest' : 'as_planned', degraded: [] };
     },
-    async reason(ctx) {
-      const rest = ctx.day.training.mode === 'rest';
-      return { date: ctx.date, state: 'ready', decision: rest ? 'rest' : 'as_planned', rationale: ['test'], confidence: 1, negotiation: null, tssBand: { min: 0, max: 100 }, maxDurationMin: ctx.day.training.durationMin, degraded: [] };
+    async planDay(key) {
+      const day = effectiveDay(configOf(key).days[key.dayIndex], key.restDay);
+      return { workoutTitle: `Workout ${key.date}`, durationMin: day.training.durationMin, degraded: null };
     },
-    async plan(ctx) {
-      return { workout: { title: `Workout ${ctx.date}`, sport: 'cycling', durationMin: ctx.day.training.durationMin, targetTss: 0, intervals: [], notes: '', source: 'fallback', fallbackReason: null, tokenUsage: null }, degraded: null };
+    async deliverDay(key) {
+      return { status: 'ok', degraded: [], notifications: [], reportPaths: [`output/${key.athlete}/${key.missionId}/${key.date}.md`] };
     },
-    async matchClasses() {
-      return [];
+    async dayDataReady(key) {
+      dataChecks.push({ date: key.date, atMs: await now() });
+      return opts.dataReady ? opts.dataReady(key) : { ready: true, why: 'test data is there' };
     },
-    async recordDay() {},
-    async writeReport(ctx) {
-      return { paths: [`output/${ctx.missionId}/${ctx.date}.md`] };
+    async recordRide(_scope, event) {
+      rides.push(event);
     },
-    async notify() {
-      return { outcomes: [], deferredUntil: null };
-    },
-    async finishDay(_ctx: DayContext, _result: DayResult) {},
-    async recordDayFailure(ctx, message) {
-      failures.push(`${ctx.date}: ${message}`);
+    async recordDayFailure(key, message) {
+      failures.push(`${key.date}: ${message}`);
     },
     async recordReflection(_scope, r) {
-      if (r) reflections.push(r.date);
+      if (!r) return;
+      reflections.push(r.date);
+      const i = recorded.findIndex((x) => x.date === r.date);
+      if (i >= 0) recorded[i] = r;
+      else recorded.push(r);
     },
-    async recordOverride(_scope, o) {
+    async commitOverride(_scope, o) {
       overrides.push(o.changed);
+      if (!o.mission) return { configHash: null };
+      const hash = `hash-v${++versions}`;
+      configs.set(hash, o.mission);
+      return { configHash: hash };
     },
-    async summarizeMission(scope, state) {
-      return { missionId: scope.missionId, name: state.mission.name, days: state.outcomes.length, ok: state.outcomes.filter((o) => o.status === 'ok').length, degraded: 0, failed: state.outcomes.filter((o) => o.status === 'failed').length, skipped: state.outcomes.filter((o) => o.status === 'skipped').length, decisions: {}, firstDate: null, lastDate: null, ctlStart: null, ctlEnd: null, summaryPaths: [] };
+    async summarizeMission(scope, input) {
+      const count = (s: string) => input.outcomes.filter((o) => o.status === s).length;
+      return { missionId: scope.missionId, name: mission.name, days: input.outcomes.length, ok: count('ok'), degraded: 0, failed: count('failed'), skipped: count('skipped'), decisions: {}, firstDate: null, lastDate: null, ctlStart: null, ctlEnd: null, summaryPaths: [] };
     },
   };
-  return { acts, calls, failures, overrides, reflections };
+  return { acts, calls, failures, overrides, reflections, dataChecks, rides };
 }

@@ -56,9 +56,9 @@ describe('continue-as-new in the middle of a mission', () => {
 
     expect(calls.map((c) => c.date)).toEqual([0, 1, 2, 3, 4].map((i) => addDays(today, i)));
     for (const c of calls.slice(1)) expect(localTime(c.atMs, TZ)).toBe('06:30');
-    expect(calls.map((c) => c.ctx.profile.ftpW)).toEqual([250, 280, 280, 280, 280]);
-    expect(calls.map((c) => c.ctx.reflections.length)).toEqual([0, 1, 1, 1, 1]);
-    expect(calls[4].ctx.day.training.mode).toBe('rest');
-    expect(calls[4].ctx.overrides).toEqual(['rest day requested by the athlete: travel']);
+    expect(calls.map((c) => c.seen.profile.ftpW)).toEqual([250, 280, 280, 280, 280]);
+    expect(calls.map((c) => c.seen.reflections.length)).toEqual([0, 1, 1, 1, 1]);
+    expect(calls[4].seen.day.training.mode).toBe('rest');
+    expect(calls[4].seen.overrides).toEqual(['rest day requested by the athlete: travel']);
   });
 });

@@ -2,7 +2,7 @@ import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
 import { missionWorkflow } from '../../src/workflows';
 import { localDate, localTime } from '../../src/domain/schedule';
 import { uniqueTaskQueue, useTimeSkippingEnv } from '../support/temporal';
-import { fakeActivities, fakeMission } from '../support/fake-activities';
+import { fakeActivities, fakeMission, missionArgs } from '../support/fake-activities';
 import { missionWorkflowId, statusQuery } from '../../src/shared/mission-api';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -22,8 +22,8 @@ describe('missionWorkflow on the time-skipping server', () => {
     const summary = await run(acts, taskQueue, () =>
       suite.env.client.workflow.execute(missionWorkflow, {
         taskQueue,
-        workflowId: missionWorkflowId(`days-${taskQueue}`),
-        args: [{ file: 'missions/test.toml', startDate: 'today' }],
+        workflowId: missionWorkflowId('ath_testtesttest', `days-${taskQueue}`),
+        args: [missionArgs(mission, { startDate: 'today' })],
       }),
     );
     expect(summary.days).toBe(3);
@@ -42,8 +42,8 @@ describe('missionWorkflow on the time-skipping server', () => {
     const taskQueue = uniqueTaskQueue('fail');
     const handle = await suite.env.client.workflow.start(missionWorkflow, {
       taskQueue,
-      workflowId: missionWorkflowId(`fail-${taskQueue}`),
-      args: [{ file: 'missions/test.toml', startDate: 'today' }],
+      workflowId: missionWorkflowId('ath_testtesttest', `fail-${taskQueue}`),
+      args: [missionArgs(mission, { startDate: 'today' })],
     });
     // Queries on a closed workflow are answered by a worker, so ask while the worker runs.
     const [summary, status] = await run(acts, taskQueue, async () => [await handle.result(), await handle.query(statusQuery)] as const);

@@ -9,6 +9,7 @@ import { missionWorkflow, type MissionWorkflowOptions } from '../../src/workflow
 import { missionWorkflowId, runNowUpdate, statusQuery, type MissionStatus } from '../../src/shared/mission-api';
 import type { IsoDate } from '../../src/domain/types';
 import { uniqueTaskQueue } from '../support/temporal';
+import { fakeMission, missionArgs } from '../support/fake-activities';
 
 export type MissionHandle = WorkflowHandle<typeof missionWorkflow>;
 
@@ -33,8 +34,8 @@ export async function startMission(
   const taskQueue = uniqueTaskQueue(name);
   const handle = await env.client.workflow.start(missionWorkflow, {
     taskQueue,
-    workflowId: missionWorkflowId(`${name}-${taskQueue}`),
-    args: [{ file: 'missions/test.toml', startDate, options }],
+    workflowId: missionWorkflowId('ath_testtesttest', `${name}-${taskQueue}`),
+    args: [missionArgs(fakeMission(), { startDate, options })],
   });
   return { handle, taskQueue };
 }

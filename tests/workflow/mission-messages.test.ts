@@ -1,9 +1,9 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, reflectSignal, runNowUpdate, statusQuery, upcomingQuery, type OverrideInput } from '../../src/shared/mission-api';
-import type { MissionState } from '../../src/shared/mission-state';
+import type { MissionSummaryInput } from '../../src/shared/activity-api';
 import { useTimeSkippingEnv } from '../support/temporal';
-import { fakeActivities, fakeMission } from '../support/fake-activities';
+import { fakeActivities, fakeMission, missionArgs } from '../support/fake-activities';
 import { dayOneDone, rejection, startMission, statusWhen, withWorker } from './mission-harness';
 import { uniqueTaskQueue } from '../support/temporal';
 import { missionWorkflow } from '../../src/workflows/mission';
@@ -16,11 +16,11 @@ const suite = useTimeSkippingEnv();
 
 const TZ = 'Europe/Paris';
 
-/** Fake activities that also keep the final state handed to summarizeMission. */
+/** Fake activities that also keep what the mission handed to summarizeMission (its outcomes). */
 function fakes(days = 5) {
   const mission = fakeMission({ timezone: TZ, runTime: '06:30' }, days);
   const f = fakeActivities(mission, () => suite.env.currentTimeMs());
-  const finalStates: MissionState[] = [];
+  const finalStates: MissionSummaryInput[] = [];
   const summarize = f.acts.summarizeMission;
   f.acts.summarizeMission = async (scope, state) => {
     finalStates.push(state);
@@ -85,14 +85,12 @@ describe('rest-day override', () => {
       expect(upcoming[1]).toMatchObject({ type: 'rest', durationMin: 0, override: 'rest day requested by the athlete: sore knee' });
       await handle.result();
     });
-    const ctx3 = calls.find((c) => c.date === day3)?.ctx;
+    const ctx3 = calls.find((c) => c.date === day3)?.seen;
     expect(ctx3?.day.type).toBe('rest');
     expect(ctx3?.day.training).toMatchObject({ mode: 'rest', durationMin: 0 });
     expect(ctx3?.overrides).toEqual(['rest day requested by the athlete: sore knee']);
-    // The coach's window of surrounding days shows the rest day too.
-    expect(ctx3?.missionDays.find((d) => d.date === day3)?.training.mode).toBe('rest');
     // The days around it are untouched.
-    const ctx2 = calls.find((c) => c.date === addDays(today, 1))?.ctx;
+    const ctx2 = calls.find((c) => c.date === addDays(today, 1))?.seen;
     expect(ctx2?.day.training).toMatchObject({ mode: 'indoor', durationMin: 60 });
     expect(ctx2?.overrides).toEqual([]);
   });
@@ -115,11 +113,11 @@ describe('reflections', () => {
       await handle.result();
     });
     const [day1, day2, day3] = calls;
-    expect(day1.ctx.reflections).toEqual([]);
+    expect(day1.seen.reflections).toEqual([]);
     const expected = { date: today, rpe: 9, legs: 4, mood: 2, sleepQuality: 2, completed: 'partly', note: 'legs heavy' };
     const older = { date: addDays(today, -1), rpe: 3, legs: 1, mood: 5, sleepQuality: 5, completed: 'yes', note: '' };
-    expect(day2.ctx.reflections).toEqual([older, expected]);
-    expect(day3.ctx.reflections).toEqual([older, expected]);
+    expect(day2.seen.reflections).toEqual([older, expected]);
+    expect(day3.seen.reflections).toEqual([older, expected]);
     expect(reflections).toEqual([today, addDays(today, -1)]);
   });
 });
@@ -132,13 +130,13 @@ describe('messages sent with the start', () => {
     const taskQueue = uniqueTaskQueue('sws');
     const handle = await suite.env.client.workflow.signalWithStart(missionWorkflow, {
       taskQueue,
-      workflowId: missionWorkflowId(`sws-${taskQueue}`),
-      args: [{ file: 'missions/test.toml', startDate: 'today' }],
+      workflowId: missionWorkflowId('ath_testtesttest', `sws-${taskQueue}`),
+      args: [missionArgs(fakeMission(), { startDate: 'today' })],
       signal: reflectSignal,
       signalArgs: [{ date: yesterday, rpe: 8, legs: 4, mood: 3, sleepQuality: 2, completed: 'yes' }],
     });
     await withWorker(suite.env, suite.bundle, acts, taskQueue, () => handle.result());
-    expect(calls.map((c) => c.ctx.reflections.map((r) => r.date))).toEqual([[yesterday], [yesterday]]);
+    expect(calls.map((c) => c.seen.reflections.map((r) => r.date))).toEqual([[yesterday], [yesterday]]);
   });
 });
 

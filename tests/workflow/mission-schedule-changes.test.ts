@@ -1,7 +1,7 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, runNowUpdate, statusQuery, upcomingQuery } from '../../src/shared/mission-api';
-import type { OverrideRecordInput } from '../../src/shared/activity-api';
+import type { CommitOverrideInput } from '../../src/shared/activity-api';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
 import { dayOneDone, rejection, startMission, statusWhen, withWorker } from './mission-harness';
@@ -38,7 +38,7 @@ describe('changes to the schedule while the mission runs', () => {
       await handle.result();
     });
     expect(calls.map((c) => c.date)).toEqual([today, addDays(today, 2), addDays(today, 3)]);
-    expect(calls.map((c) => c.ctx.day.stage)).toEqual([1, 2, 3]);
+    expect(calls.map((c) => c.seen.day.stage)).toEqual([1, 2, 3]);
     for (const c of calls.slice(1)) expect([localDate(c.atMs, TZ), localTime(c.atMs, TZ)]).toEqual([c.date, '07:15']);
   });
 
@@ -70,9 +70,10 @@ describe('changes to the schedule while the mission runs', () => {
     const gate = new Promise<void>((r) => (release = r));
     const acts = {
       ...base.acts,
-      async beginDay(ctx: Parameters<typeof base.acts.beginDay>[0]) {
-        await base.acts.beginDay(ctx);
-        if (ctx.date === day2) await gate; // hold day 2's cycle open
+      async observeDay(key: Parameters<typeof base.acts.observeDay>[0]) {
+        const observed = await base.acts.observeDay(key);
+        if (key.date === day2) await gate; // hold day 2's cycle open
+        return observed;
       },
     };
     const { handle, taskQueue } = await startMission(suite.env, 'running', 'today');
@@ -101,8 +102,8 @@ describe('changes to the schedule while the mission runs', () => {
       await handle.result();
     });
     expect(base.calls.map((c) => c.date)).toEqual([today, day2, addDays(today, 2)]);
-    expect(base.calls[1].ctx.day.training.mode).toBe('indoor');
-    expect(base.calls[2].ctx.day.training.mode).toBe('rest');
+    expect(base.calls[1].seen.day.training.mode).toBe('indoor');
+    expect(base.calls[2].seen.day.training.mode).toBe('rest');
   });
 
   it('swap-days exchanges two coming days, and a short pause skips nothing', async () => {
@@ -122,7 +123,7 @@ describe('changes to the schedule while the mission runs', () => {
       expect(resumed).toMatchObject({ paused: false, counters: { skipped: 0 }, nextRunAt: s.nextRunAt });
       await handle.result();
     });
-    expect(calls.map((c) => [c.date, c.ctx.day.stage, c.ctx.day.index])).toEqual([
+    expect(calls.map((c) => [c.date, c.seen.day.stage, c.seen.day.index])).toEqual([
       [today, 1, 0],
       [d2, 3, 1],
       [d3, 2, 2],
@@ -133,12 +134,12 @@ describe('changes to the schedule while the mission runs', () => {
 
   it('gives every override its own request id, also past the 50 kept in the log', async () => {
     const base = fakes(2);
-    const recorded: OverrideRecordInput[] = [];
+    const recorded: CommitOverrideInput[] = [];
     const acts = {
       ...base.acts,
-      async recordOverride(scope: Parameters<typeof base.acts.recordOverride>[0], o: OverrideRecordInput) {
+      async commitOverride(scope: Parameters<typeof base.acts.commitOverride>[0], o: CommitOverrideInput) {
         recorded.push(o);
-        return base.acts.recordOverride(scope, o);
+        return base.acts.commitOverride(scope, o);
       },
     };
     const today = localDate(await suite.env.currentTimeMs(), TZ);

@@ -31,12 +31,12 @@ describe('the Tour de France 2025 simulation, first to last day', () => {
     // The first day runs when the mission starts (possibly after 06:30); the others at 06:30 local.
     for (const c of calls.slice(1)) expect(localTime(c.atMs, 'Europe/Paris')).toBe('06:30');
     // The stages reach their cycles in order, and the two rest days arrive as rest days.
-    expect(calls.map((c) => c.ctx.day.stage)).toEqual(mission.days.map((d) => d.stage));
-    const restCalls = calls.filter((c) => c.ctx.day.type === 'rest');
-    expect(restCalls.map((c) => c.ctx.day.index)).toEqual(mission.days.filter((d) => d.type === 'rest').map((d) => d.index));
+    expect(calls.map((c) => c.seen.day.stage)).toEqual(mission.days.map((d) => d.stage));
+    const restCalls = calls.filter((c) => c.seen.day.type === 'rest');
+    expect(restCalls.map((c) => c.seen.day.index)).toEqual(mission.days.filter((d) => d.type === 'rest').map((d) => d.index));
     expect(restCalls).toHaveLength(2);
-    for (const c of restCalls) expect(c.ctx.day.training.mode).toBe('rest');
-    for (const c of calls) expect(c.ctx.totalDays).toBe(23);
+    for (const c of restCalls) expect(c.seen.day.training.mode).toBe('rest');
+    for (const c of calls) expect(c.seen.totalDays).toBe(23);
 
     expect(status.phase).toBe('done');
     expect(status.daysDone).toBe(23);

@@ -5,7 +5,7 @@ import { missionWorkflow } from '../../src/workflows';
 import { missionWorkflowId } from '../../src/shared/mission-api';
 import { dataConverterFromEnv, EncryptionCodec, ENCRYPTED_ENCODING, parseSecretKey } from '../../src/secrets';
 import { uniqueTaskQueue, useTimeSkippingEnv } from '../support/temporal';
-import { fakeActivities, fakeMission } from '../support/fake-activities';
+import { fakeActivities, fakeMission, missionArgs } from '../support/fake-activities';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -23,7 +23,7 @@ describe('payload encryption (LANTERNE_PAYLOAD_KEY)', () => {
     // A time-skipping client with the codec: it encrypts what it sends and skips time while waiting.
     const client = new TimeSkippingWorkflowClient({ connection: suite.env.connection, dataConverter });
     const worker = await Worker.create({ connection: suite.env.nativeConnection, taskQueue, workflowBundle: suite.bundle, activities: acts, dataConverter });
-    const handle = await client.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId(`codec-${taskQueue}`), args: [{ file: 'missions/x.toml', startDate: 'today' }] });
+    const handle = await client.start(missionWorkflow, { taskQueue, workflowId: missionWorkflowId('ath_testtesttest', `codec-${taskQueue}`), args: [missionArgs(mission, { startDate: 'today' })] });
     const summary = await worker.runUntil(handle.result());
     expect(summary.name).toBe('Secret ride to Peyragudes');
 

@@ -1,6 +1,6 @@
 /**
  * `lanterne export <missionId>`: one .tar.gz with the mission's reports for a date range
- * (output/<missionId>/<date>.{md,html,json}) and its rows from the memory as JSON; optionally
+ * (output/<athlete>/<missionId>/<date>.{md,html,json}) and its rows from the memory as JSON; optionally
  * published to a GitHub repository.
  */
 import fs from 'node:fs';
@@ -74,7 +74,7 @@ async function resolveAthlete(memory: MemoryStore, missionId: string, athlete: s
 export function registerExportCommand(program: Command): void {
   program
     .command('export <missionId>')
-    .description('write one .tar.gz with the reports from output/<missionId>/ and the mission’s recorded days (JSON) for a date range')
+    .description('write one .tar.gz with the reports from output/<athlete>/<missionId>/ and the mission’s recorded days (JSON) for a date range')
     .requiredOption('--from <YYYY-MM-DD>', 'first day (inclusive)')
     .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
     .option('--athlete <handle>', 'the athlete, when several have a mission with this id')
@@ -100,7 +100,7 @@ export function registerExportCommand(program: Command): void {
           const memory = new MemoryStore(pool);
           const athlete = await resolveAthlete(memory, missionId, o.athlete);
           const history = await memory.reads.history({ missionId, athlete }, from, to);
-          bundle = buildExportArchive({ missionId, athlete, from, to, reportsDir: path.join(outputDir(), missionId), history });
+          bundle = buildExportArchive({ missionId, athlete, from, to, reportsDir: path.join(outputDir(), athlete, missionId), history });
         } finally {
           await pool.end();
         }
@@ -126,7 +126,7 @@ export function registerExportCommand(program: Command): void {
           () =>
             [
               `wrote ${file} (${bundle.archive.length} bytes): ${bundle.reports.length} report files and ${bundle.days} recorded days of ${missionId} (${bundle.athlete}), ${from} to ${to}`,
-              ...(bundle.reports.length === 0 ? [`  note: no reports under ${path.join(outputDir(), missionId)} for those dates`] : []),
+              ...(bundle.reports.length === 0 ? [`  note: no reports under ${path.join(outputDir(), bundle.athlete, missionId)} for those dates`] : []),
               ...(published ? [`published to ${o.publish}:${published.path}${published.htmlUrl ? ` (${published.htmlUrl})` : ''}`] : []),
             ].join('\n'),
         );

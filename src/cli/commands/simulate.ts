@@ -18,8 +18,8 @@ import { localDate } from '../../domain/schedule';
 import { MemoryStore } from '../../memory';
 import { createActivities } from '../../activities';
 import { openWorkerResources } from '../../worker/activity-deps';
-import { missionWorkflow } from '../../workflows';
-import { missionWorkflowId, statusQuery } from '../../shared/mission-api';
+import { statusQuery } from '../../shared/mission-api';
+import { startMission } from '../../client/missions';
 import { registerSearchAttributes } from '../../infra/register-search-attributes';
 import { startPostgres } from '../../infra/postgres-server';
 import { testServerPath } from '../../infra/project-paths';
@@ -156,11 +156,8 @@ export async function simulateMission(o: SimulateOptions): Promise<SimulationRes
     }
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-simulate-'));
     cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
-    let file = path.resolve(o.file);
-    if (o.days !== undefined && o.days < original.days.length) {
-      file = trimMissionFile(file, o.days, tmp);
-      await loadMissionFile(file);
-    }
+    // A shorter run is a shorter mission file, validated like any other.
+    const mission = o.days !== undefined && o.days < original.days.length ? await loadMissionFile(trimMissionFile(path.resolve(o.file), o.days, tmp)) : original;
     const server = testServerPath();
     if (!fs.existsSync(server)) throw new UserError(`the Temporal time-skipping test server is missing at ${server}`, 'run `npm run provision` (or set TEMPORAL_TEST_SERVER)');
 
@@ -199,14 +196,14 @@ export async function simulateMission(o: SimulateOptions): Promise<SimulationRes
       bundlerOptions: { logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, log: () => undefined } } as never,
     });
 
-    const workflowId = missionWorkflowId(original.id);
+    const memory = new MemoryStore(resources.pool);
     await worker.runUntil(async () => {
-      const handle = await testEnv.client.workflow.start(missionWorkflow, { taskQueue, workflowId, args: [{ file, startDate: o.startDate ?? 'today' }] });
+      const { handle } = await startMission(testEnv.client, memory, mission, { taskQueue, startDate: o.startDate ?? 'today' });
       let finished = false;
       const poll = (async () => {
         let last = -1;
         // A query before the mission has loaded is refused (and the test server prints a stack
-        // trace for it): wait until the loadMission activity has completed.
+        // trace for it): wait until the registerMission activity has completed.
         while (!finished && !(await missionLoaded(handle))) await new Promise((r) => setTimeout(r, o.pollMs ?? 100));
         while (!finished) {
           try {
@@ -231,7 +228,7 @@ export async function simulateMission(o: SimulateOptions): Promise<SimulationRes
       o.onProgress?.(s.daysDone, s.daysTotal);
     });
 
-    const days = await recordedDays(new MemoryStore(resources.pool), { missionId: original.id, athlete: original.athlete.handle }, original.days.map((d) => d.date));
+    const days = await recordedDays(memory, { missionId: original.id, athlete: original.athlete.handle }, original.days.map((d) => d.date));
     return {
       missionId: original.id,
       name: original.name,

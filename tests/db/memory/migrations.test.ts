@@ -26,6 +26,7 @@ describe('migrate', () => {
       [
         'adaptations',
         'athlete_tokens',
+        'athletes',
         'class_suggestions',
         'config_versions',
         'day_runs',
@@ -38,6 +39,7 @@ describe('migrate', () => {
         'plans',
         'reflections',
         'reports',
+        'rides',
         'schema_migrations',
       ].sort(),
     );

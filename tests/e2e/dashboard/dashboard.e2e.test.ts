@@ -11,11 +11,11 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { missionWorkflow } from '../../../src/workflows';
 import { localTime } from '../../../src/domain/schedule';
-import { missionWorkflowId, statusQuery, type MissionStatus } from '../../../src/shared/mission-api';
+import { legacyMissionWorkflowId, statusQuery, type MissionStatus } from '../../../src/shared/mission-api';
 import { MemoryStore, migrate } from '../../../src/memory';
 import { startDashboard, temporalFromClient, type RunningDashboard } from '../../../src/dashboard';
 import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../../support/temporal';
-import { fakeActivities, fakeMission } from '../../support/fake-activities';
+import { fakeActivities, fakeMission, missionArgs } from '../../support/fake-activities';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { launchBrowser } from '../../support/browser';
 import { ALICE, ALICE_DAYS, ALICE_NOTE_ATTACK, ALICE_RATIONALE, BOB, BOB_RATIONALE, CAROL, seedMissions } from './seed';
@@ -54,14 +54,14 @@ beforeAll(async () => {
   workerDone = worker.run();
   await env.client.workflow.start(missionWorkflow, {
     taskQueue,
-    workflowId: missionWorkflowId(ALICE.missionId),
-    args: [{ file: 'missions/alice.toml', startDate: 'today' }],
+    workflowId: legacyMissionWorkflowId(ALICE.missionId),
+    args: [missionArgs(mission, { startDate: 'today' })],
   });
   // Carol's workflow runs on a task queue that no worker polls: it cannot answer queries.
   await env.client.workflow.start(missionWorkflow, {
     taskQueue: uniqueTaskQueue('no-worker'),
-    workflowId: missionWorkflowId(CAROL.missionId),
-    args: [{ file: 'missions/carol.toml', startDate: 'today' }],
+    workflowId: legacyMissionWorkflowId(CAROL.missionId),
+    args: [missionArgs(fakeMission({ id: CAROL.missionId }), { startDate: 'today' })],
   });
   dashboard = await startDashboard({
     memory,
@@ -99,7 +99,7 @@ async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
 }
 
 function aliceStatus(): Promise<MissionStatus> {
-  return env.client.workflow.getHandle(missionWorkflowId(ALICE.missionId)).query(statusQuery);
+  return env.client.workflow.getHandle(legacyMissionWorkflowId(ALICE.missionId)).query(statusQuery);
 }
 
 /** Raw HTTP, to send what a browser would not (another site's Origin, a missing CSRF field). */

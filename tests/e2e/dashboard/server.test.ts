@@ -16,7 +16,7 @@ const ALICE_PATH = `/missions/${ALICE.athlete}/${ALICE.missionId}`;
 
 function status(over: Partial<MissionStatus> = {}): MissionStatus {
   return {
-    missionId: ALICE.missionId, name: 'Tour 2025 (alice)', athlete: ALICE.athlete, timezone: 'Europe/Paris', runTime: '06:30',
+    missionId: ALICE.missionId, name: 'Tour 2025 (alice)', athlete: ALICE.athlete, athleteId: 'ath_alicealice1', timezone: 'Europe/Paris', runTime: '06:30', earliestTime: '04:30', runNowPending: false,
     phase: 'waiting', paused: false, pauseReason: null, nextDay: { date: '2025-07-08', stage: 4, name: 'Stage 4' },
     nextRunAt: '2025-07-08T04:30:00.000Z', daysTotal: 5, daysDone: 3,
     counters: { ok: 3, degraded: 0, failed: 0, skipped: 0, continuedAsNew: 0 }, lastDay: null, load: null, ftpW: 250,

@@ -77,7 +77,7 @@ beforeAll(async () => {
   await memory.missions.upsertMission(scope, { name: 'TdF', configHash: 'h1', status: 'active' });
   for (const [date, ctl] of [['2025-07-05', 40], ['2025-07-06', 41], ['2025-07-07', 42]] as const) await memory.days.recordLoad(scope, load(date, ctl));
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-export-'));
-  const reports = path.join(work, 'output', 'tdf_sim_2025');
+  const reports = path.join(work, 'output', 'rider', 'tdf_sim_2025');
   fs.mkdirSync(reports, { recursive: true });
   for (const d of ['2025-07-05', '2025-07-06', '2025-07-07']) for (const ext of ['md', 'html', 'json']) fs.writeFileSync(path.join(reports, `${d}.${ext}`), `report ${d}.${ext}\n`);
   fs.writeFileSync(path.join(reports, 'summary.md'), 'summary\n');

@@ -30,7 +30,7 @@ describe('lanterne simulate', () => {
       expect(new Set(dates).size).toBe(23);
       // progress went to stderr, reports to --output, no notification left
       expect(r.stderr).toContain('23/23');
-      expect(fs.readdirSync(path.join(out, 'tdf_sim_2025'))).toEqual(expect.arrayContaining([`${dates[0]}.md`, `${dates[22]}.html`, 'summary.json']));
+      expect(fs.readdirSync(path.join(out, 'rider', 'tdf_sim_2025'))).toEqual(expect.arrayContaining([`${dates[0]}.md`, `${dates[22]}.html`, 'summary.json']));
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }

@@ -4,9 +4,9 @@
  * Wall-clock maths is done in the mission's IANA timezone, so windows across midnight and days
  * when the clocks change (DST) come out right.
  */
-import type { ClockTime } from '../domain/types';
-import { isValidTimeZone, localDate, localTime, wallClockAt, zonedInstant } from '../domain/schedule';
-import { addDays } from '../domain/iso-date';
+import type { ClockTime } from './types';
+import { isValidTimeZone, localDate, localTime, wallClockAt, zonedInstant } from './schedule';
+import { addDays } from './iso-date';
 
 export interface QuietHours {
   start: ClockTime;

@@ -1,4 +1,4 @@
-import { quietHoursDecision } from '../../../src/communication/quiet-hours';
+import { quietHoursDecision } from '../../../src/domain/quiet-hours';
 import { zonedInstant } from '../../../src/domain/schedule';
 
 const at = (iso: string): number => Date.parse(iso);

@@ -1,0 +1,90 @@
+/**
+ * The coaching steps: decide (readiness, negotiation with the mission, adaptation) and plan (the
+ * workout from the model or a template, and matching classes). Both read the day by key from
+ * PostgreSQL and record what they made in one transaction each.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import {
+  decideDay,
+  loadOfflineCatalogue,
+  matchClasses as matchPelotonClasses,
+  planWorkout,
+  plannerFromEnv,
+  recentPlannerContext,
+  type AthleteParameters,
+} from '../coaching';
+import type { DayKey, DecidedDaySummary, PlannedDaySummary } from '../shared/day-key';
+import type { ActivityDeps } from './activity-deps';
+import { heartbeating } from './activity-context';
+import { coachedDays, pastDays, reflectionsOf, weekMinutesSoFar, type DayInputs } from './day-inputs';
+
+export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKey) => Promise<DayInputs>) {
+  const { memory } = deps;
+  const catalogue = () => (deps.catalogue ??= loadOfflineCatalogue());
+
+  return {
+    async decideDay(key: DayKey): Promise<DecidedDaySummary> {
+      const { scope, mission, day, window } = await inputsFor(key);
+      const today = await memory.reads.getDay(scope, key.date);
+      if (!today.observation || !today.load) {
+        throw ApplicationFailure.nonRetryable(`no observation recorded for ${key.date}: the observe step must run first`, 'StateError');
+      }
+      const records = await pastDays(memory, scope, key.date, 28);
+      const recent = records.filter((r) => r.date >= window[0].date);
+      const stored = await memory.days.latestAdaptationBefore(scope, key.date);
+      const { decision, adaptation } = decideDay({
+        day,
+        mission: { athlete: mission.athlete, goals: mission.goals, days: window, planner: mission.planner },
+        observation: today.observation,
+        load: today.load,
+        reflections: reflectionsOf(records),
+        recentDays: coachedDays(window, recent.slice(-14)),
+        weekMinutesSoFar: weekMinutesSoFar(records, key.date),
+        params: (stored?.parameters as AthleteParameters | undefined) ?? undefined,
+      });
+      const withOverrides = { ...decision, rationale: [...key.overrides.map((o) => `Athlete override: ${o}.`), ...decision.rationale] };
+      await memory.atomically(async (tx) => {
+        await tx.days.recordDecision(scope, withOverrides, key.configHash);
+        await tx.days.recordAdaptation(scope, key.date, { parameters: adaptation.parameters, changes: adaptation.changes, replan: adaptation.replan });
+      });
+      return { state: decision.state, decision: decision.decision, degraded: decision.degraded };
+    },
+
+    async planDay(key: DayKey): Promise<PlannedDaySummary> {
+      const { scope, mission, day, window } = await inputsFor(key);
+      const today = await memory.reads.getDay(scope, key.date);
+      const decision = today.decision?.decision;
+      if (!decision) throw ApplicationFailure.nonRetryable(`no decision recorded for ${key.date}: the decide step must run first`, 'StateError');
+      const records = await pastDays(memory, scope, key.date, 14);
+      const weeklyRemainingMin = Math.max(0, Math.floor(mission.goals.weeklyHoursCap * 60 - weekMinutesSoFar(records, key.date)));
+      const setup = plannerFromEnv(mission.planner, deps.env);
+      const workout = await heartbeating(() =>
+        planWorkout(
+          {
+            day,
+            decision,
+            athlete: mission.athlete,
+            weeklyRemainingMin,
+            recent: recentPlannerContext({ reflections: reflectionsOf(records), recentDays: coachedDays(window, records) }),
+            language: mission.planner.language,
+            redact: [key.athlete],
+          },
+          setup,
+        ),
+      );
+      const match = await matchPelotonClasses(
+        { decision, stageType: day.type, disciplines: mission.athlete.disciplines, targetDurationMin: workout.durationMin > 0 ? workout.durationMin : undefined },
+        { offline: catalogue(), env: deps.env },
+      );
+      await memory.atomically(async (tx) => {
+        await tx.days.recordPlan(scope, key.date, workout);
+        await tx.days.recordClassSuggestions(scope, key.date, match.suggestions);
+      });
+      // A model that is off (not configured, switched off) or a rest day is not a degradation; a
+      // configured model that failed or answered something invalid is.
+      const modelWasAsked = setup.llm !== null && decision.decision !== 'rest' && decision.maxDurationMin > 0;
+      const degraded = modelWasAsked && workout.source === 'fallback' ? `planner fell back to a template: ${workout.fallbackReason}` : null;
+      return { workoutTitle: workout.title, durationMin: workout.durationMin, degraded };
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The deliver step: the day's report model built once from PostgreSQL, the messages sent through
+ * the outbox (exactly once per mission/day/channel), the report files written atomically with what
+ * each channel did, and the day's outcome recorded — the report and the outcome in one transaction.
+ */
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
+import { addDays } from '../domain/iso-date';
+import {
+  createNotifier,
+  outboxFromStore,
+  renderDayReport,
+  summariseObservation,
+  writeReportFiles,
+  type DayReport,
+  type NotificationOutcome,
+} from '../communication';
+import type { DeliverDayInput, DeliveredDay } from '../shared/activity-api';
+import type { DayKey } from '../shared/day-key';
+import type { DayNotification } from '../shared/day-result';
+import type { ActivityDeps } from './activity-deps';
+import { attempt, heartbeating } from './activity-context';
+import type { DayInputs } from './day-inputs';
+
+/** Failed channels are retried on this many attempts of the activity; then the day ends degraded. */
+const CHANNEL_ATTEMPTS = 3;
+/** A channel another attempt holds is waited for (retried) up to this attempt. */
+const IN_PROGRESS_ATTEMPTS = 10;
+
+export function createDeliverActivities(deps: ActivityDeps, inputsFor: (key: DayKey) => Promise<DayInputs>) {
+  const { memory } = deps;
+
+  async function reportModel(key: DayKey, inputs: DayInputs): Promise<DayReport> {
+    const { scope, mission, day } = inputs;
+    const [today, past, adaptation] = await Promise.all([
+      memory.reads.getDay(scope, key.date),
+      memory.reads.history(scope, addDays(key.date, -27), key.date),
+      memory.days.latestAdaptationBefore(scope, addDays(key.date, 1)),
+    ]);
+    if (!today.decision) throw ApplicationFailure.nonRetryable(`no decision recorded for ${key.date}: the decide step must run first`, 'StateError');
+    const changes = Array.isArray(adaptation?.changes) ? (adaptation!.changes as { why?: string }[]).map((c) => c.why ?? '').filter(Boolean) : [];
+    const replan = (adaptation?.replan as { why?: string } | null)?.why;
+    return {
+      mission: { id: mission.id, name: mission.name },
+      athlete: { handle: key.athlete },
+      date: key.date,
+      day,
+      totalDays: mission.days.length,
+      decision: today.decision.decision,
+      workout: today.plan,
+      classes: today.classSuggestions ?? [],
+      load: today.load,
+      observation: summariseObservation(today.observation ?? { date: key.date, readiness: null, sleep: null, hrv: null, rides: [], missing: [] }),
+      history: past.map((r) => ({
+        date: r.date,
+        readiness: r.observation?.readiness?.score ?? null,
+        hrv: r.observation?.hrv?.averageHrvMs ?? null,
+        ctl: r.load?.ctl ?? null,
+        atl: r.load?.atl ?? null,
+        tsb: r.load?.tsb ?? null,
+      })),
+      adaptations: [...changes, ...(replan ? [replan] : [])],
+      notifications: [],
+      temporalUiUrl: deps.temporalUiUrl ? `${deps.temporalUiUrl}/namespaces/${deps.namespace}/workflows/${encodeURIComponent(key.dayWorkflowId)}` : null,
+    };
+  }
+
+  return {
+    async deliverDay(key: DayKey, input: DeliverDayInput): Promise<DeliveredDay> {
+      const inputs = await inputsFor(key);
+      const report = await reportModel(key, inputs);
+      // The outbox row (claimed before sending, marked after) is what makes a retry never send twice.
+      const outbox = outboxFromStore(memory.outbox, () => inputs.scope);
+      const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox });
+      let result;
+      try {
+        // Quiet hours were waited out by the workflow, on its clock: nothing is deferred here.
+        result = await heartbeating(() => notifier.notifyDay({ missionId: key.missionId, date: key.date, channels: inputs.mission.notifications.channels, report }));
+      } finally {
+        notifier.close();
+      }
+      const failed = result.channels.filter((c) => c.status === 'failed');
+      if (result.retryable && attempt() < CHANNEL_ATTEMPTS) {
+        throw ApplicationFailure.retryable(`some channels failed and may succeed later: ${failed.map((c) => `${c.channel}: ${c.reason}`).join('; ')}`, 'NotificationRetry');
+      }
+      if (result.summary === 'in_progress' && attempt() < IN_PROGRESS_ATTEMPTS) {
+        throw ApplicationFailure.retryable('another attempt holds a channel: waiting for its claim to be settled or to expire', 'NotificationInProgress');
+      }
+      const channels: NotificationOutcome[] = result.channels;
+      const rendered = renderDayReport({ ...report, notifications: channels });
+      // Reports live under output/<athlete>/<missionId>/: two athletes can ride the same mission.
+      const files = await writeReportFiles(path.join(deps.outputDir, key.athlete), key.missionId, key.date, rendered);
+      const reportPaths = [files.markdown, files.html, files.json];
+      const notifications: DayNotification[] = channels.map((c) => ({
+        channel: c.channel,
+        status: c.status === 'already_sent' ? 'already-sent' : c.status === 'in_progress' ? 'deferred' : c.status,
+        detail: c.reason ?? (c.status === 'sent' ? `sent via ${result.channels.find((x) => x.channel === c.channel)?.transport}` : ''),
+      }));
+      const degraded = [...input.degraded, ...notifications.filter((n) => n.status === 'failed' || n.status === 'deferred').map((n) => `${n.channel}: ${n.detail || n.status}`)];
+      const status = degraded.length > 0 ? 'degraded' : 'ok';
+      await memory.atomically(async (tx) => {
+        await tx.days.recordReport(inputs.scope, key.date, { paths: reportPaths, formats: ['md', 'html', 'json'] });
+        await tx.days.finishDayRun(inputs.scope, key.date, { status, degradedReasons: degraded });
+      });
+      return { status, degraded, notifications, reportPaths };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The observe step: the day's wearable data (Oura, Strava) or the synthetic athlete's, the load
+ * figures computed from it, both recorded with the day's run in one transaction. Also the quick
+ * check a webhook event asks for: has today's data landed?
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { DayObservation } from '../domain/types';
+import { addDays } from '../domain/iso-date';
+import { computeLoad, createObservationSources, observeDay, type ObservationSources, type WellnessPoint } from '../observation';
+import type { DayKey, ObservedDaySummary } from '../shared/day-key';
+import type { ActivityDeps } from './activity-deps';
+import { HISTORY_DAYS } from './activity-deps';
+import { attempt, heartbeating } from './activity-context';
+import type { DayInputs } from './day-inputs';
+import { dataSourceMode, doneTssFromHistory, syntheticAthleteFor } from './data-sources';
+import { observationTokenStore } from './token-store-adapter';
+
+export function createObserveActivities(deps: ActivityDeps, inputsFor: (key: DayKey) => Promise<DayInputs>) {
+  const { memory } = deps;
+
+  async function sourcesFor(key: DayKey, inputs: DayInputs): Promise<ObservationSources> {
+    const source = dataSourceMode(deps.env);
+    const { mission } = inputs;
+    if (source.mode === 'synthetic') {
+      const missionStart = addDays(key.date, -key.dayIndex);
+      const past = await memory.reads.history(inputs.scope, missionStart, addDays(key.date, -1));
+      const done = doneTssFromHistory(past.map((r) => ({ date: r.date, plannedTss: r.plan?.targetTss ?? null, completed: r.reflection?.completed ?? null })));
+      return createObservationSources({
+        athlete: key.athlete,
+        store: observationTokenStore(deps.tokens),
+        synthetic: syntheticAthleteFor({ missionId: key.missionId, profile: mission.athlete, timezone: mission.timezone, missionStart, date: key.date, done, historyDays: HISTORY_DAYS }),
+      });
+    }
+    return createObservationSources({
+      athlete: key.athlete,
+      store: observationTokenStore(deps.tokens),
+      oura: source.oura,
+      strava: source.strava,
+      env: deps.env,
+      stravaLimiter: deps.stravaLimiter,
+    });
+  }
+
+  return {
+    async observeDay(key: DayKey): Promise<ObservedDaySummary> {
+      const inputs = await inputsFor(key);
+      const profile = inputs.mission.athlete;
+      const sources = await sourcesFor(key, inputs);
+      const result = await heartbeating(() => observeDay(sources, profile, key.date, HISTORY_DAYS));
+      const config = result.errors.find((e) => e.type === 'ObservationConfig');
+      if (config) throw ApplicationFailure.nonRetryable(config.message, 'ConfigurationError');
+      // A passing outage is retried twice; after that the day goes on, degraded, with the reason.
+      const passing = result.errors.filter((e) => e.retryable);
+      if (passing.length > 0 && attempt() < 3) {
+        throw ApplicationFailure.retryable(passing.map((e) => `${e.source}: ${e.message}`).join('; '), 'SourceUnavailable');
+      }
+      const observation: DayObservation = result.observation;
+      const load = computeLoad({
+        date: key.date,
+        athlete: profile,
+        rides: observation.rides,
+        wellness: result.wellness as WellnessPoint[],
+        historyStart: addDays(key.date, -HISTORY_DAYS),
+      });
+      await memory.atomically(async (tx) => {
+        await tx.days.recordDayRun(inputs.scope, key.date, { workflowId: key.dayWorkflowId, configHash: key.configHash });
+        await tx.days.recordObservation(inputs.scope, observation);
+        await tx.days.recordLoad(inputs.scope, load);
+      });
+      return { load, degraded: observation.missing.map((m) => `${m.part} from ${m.source}: ${m.reason}`) };
+    },
+
+    async dayDataReady(key: DayKey): Promise<{ ready: boolean; why: string }> {
+      const inputs = await inputsFor(key);
+      if (dataSourceMode(deps.env).mode === 'synthetic') return { ready: true, why: "the synthetic athlete's night is recorded" };
+      const sources = await sourcesFor(key, inputs);
+      const result = await observeDay({ oura: sources.oura }, inputs.mission.athlete, key.date, 1);
+      const o = result.observation;
+      if (o.readiness || o.sleep) return { ready: true, why: `Oura has ${[o.readiness ? 'readiness' : null, o.sleep ? 'sleep' : null].filter(Boolean).join(' and ')} for ${key.date}` };
+      return { ready: false, why: `Oura has no readiness or sleep for ${key.date} yet` };
+    },
+  };
+}
