@@ -39,7 +39,6 @@ import type { MissionActivities, ObservedDay, Scope } from '../shared/activity-a
 import type { DayResult, DayNotification } from '../shared/day-result';
 import type { MissionSummary } from '../shared/mission-summary';
 import { dataSourceMode, doneTssFromHistory, syntheticAthleteFor } from './data-sources';
-import { observationTokenStore } from './token-store-adapter';
 import { addDays } from '../domain/iso-date';
 
 export type { MissionActivities } from '../shared/activity-api';
@@ -202,13 +201,13 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
         const missionStart = addDays(ctx.date, -ctx.day.index);
         sources = createObservationSources({
           athlete: ctx.athlete,
-          store: observationTokenStore(deps.tokens),
+          store: deps.tokens,
           synthetic: syntheticAthleteFor({ missionId: ctx.missionId, profile: ctx.profile, timezone: ctx.timezone, missionStart, date: ctx.date, done, historyDays: HISTORY_DAYS }),
         });
       } else {
         sources = createObservationSources({
           athlete: ctx.athlete,
-          store: observationTokenStore(deps.tokens),
+          store: deps.tokens,
           oura: source.oura,
           strava: source.strava,
           env: deps.env,

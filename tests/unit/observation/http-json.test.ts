@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { requestJson, resolveTransport, type FetchLike, type TransportOptions } from '../../../src/observation/http-json';
-import { TimeoutError, UpstreamUnavailableError, type ObservationError } from '../../../src/observation/errors';
+import { TimeoutError, UpstreamUnavailableError } from '../../../src/observation/errors';
+import { caught } from './caught';
 
 /**
  * The retry rules of http-json against real local servers: GETs are retried after timeouts, resets
@@ -76,15 +77,6 @@ function transport(extra: TransportOptions = {}) {
 const post = (url: string, extra: TransportOptions = {}) =>
   requestJson('oura', transport(extra), { url, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token&refresh_token=r1' });
 const get = (url: string, extra: TransportOptions = {}) => requestJson('oura', transport(extra), { url });
-
-async function caught(p: Promise<unknown>): Promise<ObservationError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as ObservationError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {
