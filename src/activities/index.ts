@@ -40,6 +40,7 @@ import type { DayResult, DayNotification } from '../shared/day-result';
 import type { MissionSummary } from '../shared/mission-summary';
 import { dataSourceMode, doneTssFromHistory, syntheticAthleteFor } from './data-sources';
 import { addDays } from '../domain/iso-date';
+import { activityAttemptOwner } from './claim-owner';
 
 export type { MissionActivities } from '../shared/activity-api';
 
@@ -303,7 +304,7 @@ export function createActivities(deps: ActivityDeps): MissionActivities {
     async notify(ctx) {
       const report = await buildReport(ctx, []);
       // The outbox row (claimed before sending, marked after) is what makes a retry never send twice.
-      const outbox = outboxFromStore(memory.outbox, () => scopeOf(ctx));
+      const outbox = outboxFromStore(memory.outbox, () => scopeOf(ctx), activityAttemptOwner());
       const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox });
       let result;
       try {

@@ -219,6 +219,28 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Outbox claims carry an owner and a lease (only the owner may mark the row; an expired lease
+    // can be taken over), and a day may hold several messages per channel: the key gains a
+    // message key. Existing rows are the day's report (`day`); a claim left `sending` by the old
+    // code keeps its old 10-minute window as its lease.
+    id: '0004_outbox_claims',
+    sql: `
+      ALTER TABLE notifications
+        ADD COLUMN message_key      text NOT NULL DEFAULT 'day' CHECK (message_key <> ''),
+        ADD COLUMN claimed_by       text,
+        ADD COLUMN lease_expires_at timestamptz;
+      ALTER TABLE notifications ALTER COLUMN message_key DROP DEFAULT;
+      UPDATE notifications
+         SET claimed_by = 'before-0004_outbox_claims',
+             lease_expires_at = coalesce(claimed_at, updated_at) + interval '10 minutes'
+       WHERE status = 'sending';
+      ALTER TABLE notifications DROP CONSTRAINT notifications_pkey;
+      ALTER TABLE notifications ADD PRIMARY KEY (athlete, mission_id, day, channel, message_key);
+      ALTER TABLE notifications ADD CONSTRAINT notifications_claim_has_owner_and_lease
+        CHECK (status <> 'sending' OR (claimed_by IS NOT NULL AND lease_expires_at IS NOT NULL));
+    `,
+  },
 ];
 
 /**
