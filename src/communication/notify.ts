@@ -1,8 +1,9 @@
 /**
  * Sends the day's notifications, exactly once per mission/day/channel: each channel is claimed in
- * the outbox (by this notifier's outbox owner, one activity attempt) before sending and marked
- * after, so a retried activity never sends a message that already went out. Channels are independent: one failing does not stop the others, and the result
- * says what happened on each. Channels that are not configured are skipped with the reason.
+ * the outbox (by the outbox's owner, one activity attempt) before sending and marked after, so a
+ * retried activity never sends a message that already went out. Channels are independent: one
+ * failing does not stop the others, and the result says what happened on each. Channels that are
+ * not configured are skipped with the reason.
  */
 import type { Channel, IsoDate } from '../domain/types';
 import { createSmtpMailer, stableMessageId, type Mailer } from './mailer';
