@@ -24,13 +24,3 @@ export function attempt(): number {
     return 1;
   }
 }
-
-/** Who runs this attempt: workflow id, activity id and attempt (the outbox's claim owner). */
-export function attemptIdentity(): string {
-  try {
-    const { workflowExecution, activityId, attempt: n } = Context.current().info;
-    return `${workflowExecution?.workflowId ?? 'no-workflow'}/${activityId}#${n}`;
-  } catch {
-    return `direct-call/${process.pid}`;
-  }
-}

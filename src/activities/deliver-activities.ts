@@ -20,12 +20,16 @@ import type { DayKey } from '../shared/day-key';
 import type { DayNotification } from '../shared/day-result';
 import type { ActivityDeps } from './activity-deps';
 import { attempt, heartbeating } from './activity-context';
+import { activityAttemptOwner } from './claim-owner';
 import type { DayInputs } from './day-inputs';
 
 /** Failed channels are retried on this many attempts of the activity; then the day ends degraded. */
 const CHANNEL_ATTEMPTS = 3;
-/** A channel another attempt holds is waited for (retried) up to this attempt. */
-const IN_PROGRESS_ATTEMPTS = 10;
+/**
+ * A channel another attempt holds (its lease, 2 minutes by default, has not ended) is retried when
+ * the lease ends, up to this attempt (the day workflow allows 10).
+ */
+const IN_PROGRESS_ATTEMPTS = 9;
 
 export function createDeliverActivities(deps: ActivityDeps, inputsFor: (key: DayKey) => Promise<DayInputs>) {
   const { memory } = deps;
@@ -70,7 +74,7 @@ export function createDeliverActivities(deps: ActivityDeps, inputsFor: (key: Day
       const inputs = await inputsFor(key);
       const report = await reportModel(key, inputs);
       // The outbox row (claimed before sending, marked after) is what makes a retry never send twice.
-      const outbox = outboxFromStore(memory.outbox, () => inputs.scope);
+      const outbox = outboxFromStore(memory.outbox, () => inputs.scope, activityAttemptOwner());
       const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox });
       let result;
       try {
@@ -79,12 +83,20 @@ export function createDeliverActivities(deps: ActivityDeps, inputsFor: (key: Day
       } finally {
         notifier.close();
       }
-      const failed = result.channels.filter((c) => c.status === 'failed');
-      if (result.retryable && attempt() < CHANNEL_ATTEMPTS) {
-        throw ApplicationFailure.retryable(`some channels failed and may succeed later: ${failed.map((c) => `${c.channel}: ${c.reason}`).join('; ')}`, 'NotificationRetry');
+      // Another attempt (a crashed one, say) holds a channel's claim: come back when its lease ends
+      // and take it over. Not counted against the channel retries: the lease always ends.
+      const held = result.channels.filter((c) => c.status === 'in_progress');
+      if (held.length > 0 && attempt() < IN_PROGRESS_ATTEMPTS) {
+        const until = Math.max(...held.map((c) => (c.claimExpiresAt ? Date.parse(c.claimExpiresAt) : Date.now())));
+        throw ApplicationFailure.create({
+          message: `another attempt holds ${held.map((c) => c.channel).join(', ')} until ${new Date(until).toISOString()}: trying again then`,
+          type: 'NotificationInProgress',
+          nextRetryDelay: Math.max(1000, until - Date.now() + 1000),
+        });
       }
-      if (result.summary === 'in_progress' && attempt() < IN_PROGRESS_ATTEMPTS) {
-        throw ApplicationFailure.retryable('another attempt holds a channel: waiting for its claim to be settled or to expire', 'NotificationInProgress');
+      const failed = result.channels.filter((c) => c.status === 'failed');
+      if (failed.some((c) => c.retryable) && attempt() < CHANNEL_ATTEMPTS) {
+        throw ApplicationFailure.retryable(`some channels failed and may succeed later: ${failed.map((c) => `${c.channel}: ${c.reason}`).join('; ')}`, 'NotificationRetry');
       }
       const channels: NotificationOutcome[] = result.channels;
       const rendered = renderDayReport({ ...report, notifications: channels });

@@ -13,7 +13,6 @@ import { HISTORY_DAYS } from './activity-deps';
 import { attempt, heartbeating } from './activity-context';
 import type { DayInputs } from './day-inputs';
 import { dataSourceMode, doneTssFromHistory, syntheticAthleteFor } from './data-sources';
-import { observationTokenStore } from './token-store-adapter';
 
 export function createObserveActivities(deps: ActivityDeps, inputsFor: (key: DayKey) => Promise<DayInputs>) {
   const { memory } = deps;
@@ -27,13 +26,13 @@ export function createObserveActivities(deps: ActivityDeps, inputsFor: (key: Day
       const done = doneTssFromHistory(past.map((r) => ({ date: r.date, plannedTss: r.plan?.targetTss ?? null, completed: r.reflection?.completed ?? null })));
       return createObservationSources({
         athlete: key.athlete,
-        store: observationTokenStore(deps.tokens),
+        store: deps.tokens,
         synthetic: syntheticAthleteFor({ missionId: key.missionId, profile: mission.athlete, timezone: mission.timezone, missionStart, date: key.date, done, historyDays: HISTORY_DAYS }),
       });
     }
     return createObservationSources({
       athlete: key.athlete,
-      store: observationTokenStore(deps.tokens),
+      store: deps.tokens,
       oura: source.oura,
       strava: source.strava,
       env: deps.env,

@@ -9,7 +9,6 @@ import type { DataReadyInput } from '../shared/mission-api';
 import type { Scope } from '../shared/activity-api';
 import type { ActivityDeps } from './activity-deps';
 import { dataSourceMode } from './data-sources';
-import { observationTokenStore } from './token-store-adapter';
 
 export function createRideActivities(deps: ActivityDeps) {
   const { memory } = deps;
@@ -20,7 +19,7 @@ export function createRideActivities(deps: ActivityDeps) {
       const stored = await memory.missions.getMission(scope);
       const mission = stored ? await memory.missions.getConfig(scope, stored.configHash) : null;
       if (!mission) throw ApplicationFailure.nonRetryable(`mission ${scope.missionId} is not stored`, 'StateError');
-      const { strava } = createObservationSources({ athlete: scope.athlete, store: observationTokenStore(deps.tokens), oura: false, strava: true, env: deps.env, stravaLimiter: deps.stravaLimiter });
+      const { strava } = createObservationSources({ athlete: scope.athlete, store: deps.tokens, oura: false, strava: true, env: deps.env, stravaLimiter: deps.stravaLimiter });
       const activity = await (strava as StravaClient).getActivity(event.activityId);
       const ride = rideFromStrava(activity, 'strava');
       if (!ride) {

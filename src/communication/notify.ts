@@ -1,8 +1,9 @@
 /**
  * Sends the day's notifications, exactly once per mission/day/channel: each channel is claimed in
- * the outbox before sending and marked after, so a retried activity never sends a message that
- * already went out. Channels are independent: one failing does not stop the others, and the result
- * says what happened on each. Channels that are not configured are skipped with the reason.
+ * the outbox (by the outbox's owner, one activity attempt) before sending and marked after, so a
+ * retried activity never sends a message that already went out. Channels are independent: one
+ * failing does not stop the others, and the result says what happened on each. Channels that are
+ * not configured are skipped with the reason.
  */
 import type { Channel, IsoDate } from '../domain/types';
 import { createSmtpMailer, stableMessageId, type Mailer } from './mailer';
@@ -15,7 +16,7 @@ import { createGatewaySender, createTwilioSender, renderSmsText, type SmsSender 
 
 export { loadNotifyConfig } from './notify-config';
 export type { NotifyConfig } from './notify-config';
-export type { Outbox, ClaimResult, OutboxStatus } from './outbox';
+export type { Outbox, ClaimResult, OutboxKey, OutboxStatus } from './outbox';
 
 export interface NotifyRequest {
   /** Outbox scope: the mission id. */
@@ -32,6 +33,8 @@ export type ChannelTransport = 'email' | 'sms-gateway' | 'twilio';
 
 export interface ChannelResult extends NotificationOutcome {
   transport: ChannelTransport | null;
+  /** `in_progress`: when the other sender's claim ends; a retry after it takes the claim over. */
+  claimExpiresAt?: string | null;
 }
 
 export type NotifySummary =
@@ -127,9 +130,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const { channel } = route;
     const transport: ChannelTransport | null = route.kind === 'skip' ? null : route.kind;
     const base = { channel, transport };
+    const key = { scope: req.missionId, day: req.date, channel };
     let claim;
     try {
-      claim = await outbox.claim(req.missionId, req.date, channel);
+      claim = await outbox.claim(key);
     } catch (err) {
       // Without a claim we cannot promise "once": do not send.
       return { ...base, status: 'failed', reason: clean(`outbox claim failed, not sent: ${errorText(err)}`), retryable: true };
@@ -143,11 +147,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         case 'failed':
           return { ...base, status: 'failed', reason: claim.reason ?? 'failed on an earlier attempt' };
         default:
-          return { ...base, status: 'in_progress', reason: 'another attempt is sending this notification' };
+          return {
+            ...base,
+            status: 'in_progress',
+            reason: `another attempt is sending this notification${claim.leaseExpiresAt ? ` (its claim ends at ${claim.leaseExpiresAt})` : ''}`,
+            claimExpiresAt: claim.leaseExpiresAt ?? null,
+          };
       }
     }
     if (route.kind === 'skip') {
-      await outbox.markSkipped(req.missionId, req.date, channel, route.reason);
+      await outbox.markSkipped(key, route.reason);
       return { ...base, status: 'skipped', reason: route.reason };
     }
     let providerId: string;
@@ -156,14 +165,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     } catch (err) {
       const reason = clean(errorText(err));
       try {
-        await outbox.markFailed(req.missionId, req.date, channel, reason);
+        await outbox.markFailed(key, reason);
       } catch (markErr) {
         log({ event: 'notify.outbox_mark_failed', missionId: req.missionId, date: req.date, channel, error: clean(errorText(markErr)) });
       }
       return { ...base, status: 'failed', reason, retryable: isTransient(err) };
     }
     try {
-      await outbox.markSent(req.missionId, req.date, channel, providerId);
+      await outbox.markSent(key, providerId);
     } catch (err) {
       // The message went out; only the record is missing. Say so rather than report a failure.
       return { ...base, status: 'sent', providerId, reason: clean(`sent, but the outbox could not record it: ${errorText(err)}`) };

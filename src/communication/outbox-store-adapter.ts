@@ -1,57 +1,61 @@
 /**
- * Turns a notification store with MemoryStore's method shapes (src/memory: claimNotification,
- * markNotificationSent/Failed/Skipped, getNotification, each taking a scope object) into the
- * Outbox that notify uses. Structural: nothing is imported from the store's module, so the
- * compiler checks the fit where the integrator calls this.
+ * Turns a notification store with the PostgreSQL outbox's method shapes (MemoryStore's `outbox`,
+ * src/memory/notification-outbox.ts: claim, markSent/Failed/Skipped, each taking a scope object,
+ * a key and an owner) into the Outbox that notify uses, bound to one owner. Structural: nothing
+ * is imported from the store's module, so the compiler checks the fit where the integrator calls
+ * this.
  */
 import type { Channel, IsoDate } from '../domain/types';
-import type { ClaimResult, Outbox, OutboxStatus } from './outbox';
+import type { ClaimResult, Outbox, OutboxKey, OutboxStatus } from './outbox';
+
+interface StoreKey {
+  day: IsoDate;
+  channel: Channel;
+  message?: string;
+}
 
 export interface NotificationStoreLike<Scope> {
-  claimNotification(scope: Scope, day: IsoDate, channel: Channel): Promise<{ claimed: boolean; status: OutboxStatus }>;
-  markNotificationSent(
+  claim(
     scope: Scope,
-    day: IsoDate,
-    channel: Channel,
-    result: { providerMessageId?: string | null; detail?: string | null },
-  ): Promise<unknown>;
-  markNotificationFailed(scope: Scope, day: IsoDate, channel: Channel, detail: string): Promise<unknown>;
-  markNotificationSkipped(scope: Scope, day: IsoDate, channel: Channel, detail: string): Promise<unknown>;
-  getNotification(
-    scope: Scope,
-    day: IsoDate,
-    channel: Channel,
-  ): Promise<{ providerMessageId: string | null; detail: string | null } | null>;
+    key: StoreKey,
+    owner: string,
+  ): Promise<{ claimed: boolean; status: OutboxStatus; leaseExpiresAt: string | null; providerMessageId: string | null; detail: string | null }>;
+  markSent(scope: Scope, key: StoreKey, owner: string, result: { providerMessageId?: string | null; detail?: string | null }): Promise<unknown>;
+  markFailed(scope: Scope, key: StoreKey, owner: string, detail: string): Promise<unknown>;
+  markSkipped(scope: Scope, key: StoreKey, owner: string, detail: string): Promise<unknown>;
 }
 
 /**
  * @param scopeOf maps the Outbox scope (the mission id that notify passes) to the store's scope,
  *   e.g. `(missionId) => ({ missionId, athlete })`.
+ * @param owner who claims: one attempt of the notify activity (e.g. workflow id, run id, activity
+ *   id and attempt), so a retry is a different owner from the attempt it replaces.
  */
-export function outboxFromStore<Scope>(store: NotificationStoreLike<Scope>, scopeOf: (missionId: string) => Scope): Outbox {
+export function outboxFromStore<Scope>(store: NotificationStoreLike<Scope>, scopeOf: (missionId: string) => Scope, owner: string): Outbox {
+  const at = (key: OutboxKey): [Scope, StoreKey] => [scopeOf(key.scope), { day: key.day, channel: key.channel, message: key.message }];
   return {
-    async claim(missionId, day, channel): Promise<ClaimResult> {
-      const scope = scopeOf(missionId);
-      const claim = await store.claimNotification(scope, day, channel);
-      if (claim.claimed || (claim.status !== 'sent' && claim.status !== 'skipped' && claim.status !== 'failed')) {
-        return { claimed: claim.claimed, status: claim.status };
+    async claim(key): Promise<ClaimResult> {
+      const claim = await store.claim(...at(key), owner);
+      switch (claim.claimed ? 'claimed' : claim.status) {
+        case 'sent':
+          return { claimed: false, status: 'sent', providerId: claim.providerMessageId };
+        case 'skipped':
+        case 'failed':
+          return { claimed: false, status: claim.status, reason: claim.detail };
+        case 'sending':
+          return { claimed: false, status: 'sending', leaseExpiresAt: claim.leaseExpiresAt };
+        default:
+          return { claimed: claim.claimed, status: claim.status };
       }
-      const row = await store.getNotification(scope, day, channel);
-      return {
-        claimed: false,
-        status: claim.status,
-        providerId: row?.providerMessageId ?? null,
-        reason: row?.detail ?? null,
-      };
     },
-    async markSent(missionId, day, channel, providerId) {
-      await store.markNotificationSent(scopeOf(missionId), day, channel, { providerMessageId: providerId });
+    async markSent(key, providerId) {
+      await store.markSent(...at(key), owner, { providerMessageId: providerId });
     },
-    async markFailed(missionId, day, channel, reason) {
-      await store.markNotificationFailed(scopeOf(missionId), day, channel, reason);
+    async markFailed(key, reason) {
+      await store.markFailed(...at(key), owner, reason);
     },
-    async markSkipped(missionId, day, channel, reason) {
-      await store.markNotificationSkipped(scopeOf(missionId), day, channel, reason);
+    async markSkipped(key, reason) {
+      await store.markSkipped(...at(key), owner, reason);
     },
   };
 }

@@ -1,32 +1,45 @@
 /**
  * The notification outbox: the record that makes each notification go out once per
- * (scope = mission id, day, channel), across activity retries and worker crashes.
+ * (scope = mission id, day, channel, message), across activity retries and worker crashes.
  *
- * Protocol used by notify: `claim` before sending; after the provider answers, `markSent`
- * (with the provider's id), `markFailed` or `markSkipped`.
+ * An Outbox is bound to one sender — one attempt of the notify activity — and every claim it
+ * makes carries that sender as the claim's owner. Protocol used by notify: `claim` before sending;
+ * after the provider answers, `markSent` (with the provider's id), `markFailed` or `markSkipped`.
  *
  * Contract for implementations (PostgreSQL in production, in memory in unit tests):
  * - `claim` is atomic: of concurrent callers at most one gets `claimed: true`. It returns
- *   `{ claimed: true, status: 'sending' }` and records the claim when there is no record yet, when
- *   the record is `pending` or `failed` (a retry of a failed send), or when the record is `sending`
- *   but its claim is older than the implementation's lease (the claimer died between claim and
- *   mark; choose a lease longer than one send, e.g. 10 minutes).
+ *   `{ claimed: true, status: 'sending' }` and records the claim, with this sender as owner and a
+ *   lease, when there is no record yet, when the record is `pending` or `failed` (a retry of a
+ *   failed send), or when the record is `sending` but its lease has ended (its owner died between
+ *   claim and mark; the lease outlasts one send, e.g. 2 minutes).
  * - Otherwise it returns `{ claimed: false }` with the current status: `sent` (never send again;
- *   `providerId` tells which message), `skipped` (final for that day; `reason`), or `sending`
- *   (another attempt holds a fresh claim).
- * - Delivery is therefore exactly once except across the lease after a crash that happened after
+ *   `providerId` tells which message), `skipped` (final for that message; `reason`), or `sending`
+ *   (another sender holds the claim until `leaseExpiresAt`).
+ * - Only the owner of the current claim can mark it: a sender whose lease ended and was taken
+ *   over gets an error from `markSent`/`markFailed`/`markSkipped`, and the record stays the new
+ *   owner's (a late failure never reopens another sender's claim).
+ * - Delivery is therefore exactly once except across a lease after a crash that happened after
  *   the provider accepted the message and before `markSent`: then the message is sent again (with
  *   the same stable Message-ID for e-mail, which lets mail systems drop the duplicate).
  *
- * This matches MemoryStore's claimNotification/markNotification* (src/memory); `outboxFromStore`
- * in outbox-store-adapter.ts turns such a store into an Outbox.
- * - `markSent`/`markFailed`/`markSkipped` set the final status of the record.
+ * The PostgreSQL outbox is MemoryStore's `outbox` (src/memory/notification-outbox.ts);
+ * `outboxFromStore` in outbox-store-adapter.ts binds it to a scope mapping and an owner.
  * Rows must not contain message bodies, addresses or secrets: only ids, statuses and reasons.
  */
 import type { Channel, IsoDate } from '../domain/types';
 
 /** `pending`: recorded, not claimed; `sending`: claimed, in flight; the rest are outcomes. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+/** One notification. */
+export interface OutboxKey {
+  /** The mission id. */
+  scope: string;
+  day: IsoDate;
+  channel: Channel;
+  /** Which of the day's messages on the channel; default `day` (the daily report). */
+  message?: string;
+}
 
 export interface ClaimResult {
   claimed: boolean;
@@ -35,11 +48,13 @@ export interface ClaimResult {
   providerId?: string | null;
   /** When status is `skipped` or `failed`: why. */
   reason?: string | null;
+  /** When status is `sending` and another sender holds the claim: when its lease ends. */
+  leaseExpiresAt?: string | null;
 }
 
 export interface Outbox {
-  claim(scope: string, day: IsoDate, channel: Channel): Promise<ClaimResult>;
-  markSent(scope: string, day: IsoDate, channel: Channel, providerId: string): Promise<void>;
-  markFailed(scope: string, day: IsoDate, channel: Channel, reason: string): Promise<void>;
-  markSkipped(scope: string, day: IsoDate, channel: Channel, reason: string): Promise<void>;
+  claim(key: OutboxKey): Promise<ClaimResult>;
+  markSent(key: OutboxKey, providerId: string): Promise<void>;
+  markFailed(key: OutboxKey, reason: string): Promise<void>;
+  markSkipped(key: OutboxKey, reason: string): Promise<void>;
 }

@@ -1,7 +1,14 @@
 /** The mission memory in PostgreSQL: schema migrations, the stores, and their record types. */
 export { migrate, MIGRATIONS, type Migration } from './migrations';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store';
-export { DEFAULT_NOTIFICATION_STALE_AFTER_MS } from './notification-outbox';
+export {
+  DEFAULT_CLAIM_LEASE_MS,
+  DEFAULT_MESSAGE_KEY,
+  ClaimLostError,
+  type OutboxClaim,
+  type OutboxKey,
+  type OutboxRow,
+} from './notification-outbox';
 export { compactRecentDays } from './recent-context';
 export * from './records';
 export { AthleteExistsError, HANDLE_RE, fieldsFromProfile, type AthleteFields, type AthleteRecord } from './athlete-store';

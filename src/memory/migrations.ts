@@ -220,10 +220,32 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // Outbox claims carry an owner and a lease (only the owner may mark the row; an expired lease
+    // can be taken over), and a day may hold several messages per channel: the key gains a
+    // message key. Existing rows are the day's report (`day`); a claim left `sending` by the old
+    // code keeps its old 10-minute window as its lease.
+    id: '0004_outbox_claims',
+    sql: `
+      ALTER TABLE notifications
+        ADD COLUMN message_key      text NOT NULL DEFAULT 'day' CHECK (message_key <> ''),
+        ADD COLUMN claimed_by       text,
+        ADD COLUMN lease_expires_at timestamptz;
+      ALTER TABLE notifications ALTER COLUMN message_key DROP DEFAULT;
+      UPDATE notifications
+         SET claimed_by = 'before-0004_outbox_claims',
+             lease_expires_at = coalesce(claimed_at, updated_at) + interval '10 minutes'
+       WHERE status = 'sending';
+      ALTER TABLE notifications DROP CONSTRAINT notifications_pkey;
+      ALTER TABLE notifications ADD PRIMARY KEY (athlete, mission_id, day, channel, message_key);
+      ALTER TABLE notifications ADD CONSTRAINT notifications_claim_has_owner_and_lease
+        CHECK (status <> 'sending' OR (claimed_by IS NOT NULL AND lease_expires_at IS NOT NULL));
+    `,
+  },
+  {
     // Athletes as first-class rows: the handle (the key every table uses), an opaque id that
     // Temporal sees instead of the handle (workflow ids, search attributes), the profile and an
     // optional coach. Missions remember the workflow that runs them. Existing athletes get ids.
-    id: '0004_athletes',
+    id: '0005_athletes',
     sql: `
       CREATE TABLE athletes (
         handle       text        PRIMARY KEY CHECK (handle <> ''),
@@ -243,7 +265,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     // Rides a provider told us about by webhook (Strava activity events), per athlete: what was
     // ridden and its load, so the day's completed load is known before the next morning's cycle.
-    id: '0005_rides',
+    id: '0006_rides',
     sql: `
       CREATE TABLE rides (
         athlete        text             NOT NULL REFERENCES athletes (handle) ON DELETE CASCADE,

@@ -87,8 +87,9 @@ export class UpstreamUnavailableError extends ObservationError {
 export class TimeoutError extends ObservationError {
   readonly type = 'Timeout' as const;
   readonly retryable = true;
-  constructor(provider: ObservationProvider, url: string, timeoutMs: number) {
-    super(provider, `${label(provider)} did not answer ${url} within ${timeoutMs} ms`);
+  /** `note`: what the client did about it, e.g. that a POST was not repeated. */
+  constructor(provider: ObservationProvider, url: string, timeoutMs: number, note?: string) {
+    super(provider, `${label(provider)} did not answer ${url} within ${timeoutMs} ms${note ? `; ${note}` : ''}`);
   }
 }
 

@@ -3,6 +3,13 @@
  * a timeout per attempt, bounded retries with exponential backoff on 5xx / network errors /
  * timeouts, waiting out a 429 when the server asks for a short wait, and a clear error for a body
  * that is not JSON. Authentication (401) and other 4xx answers are returned to the caller.
+ *
+ * A request that is not idempotent (a POST, e.g. a token refresh that rotates the refresh token) is
+ * repeated only when it surely did not reach the server (connection refused, DNS failure,
+ * unreachable network) or when the server said it did not process it (429, or 503 with
+ * `Retry-After`). A timeout, a connection cut after sending, or another 5xx is not repeated here:
+ * the caller gets a retryable error and decides (the token refresh re-reads the store under its
+ * lock first).
  */
 import {
   MalformedResponseError,
@@ -64,6 +71,8 @@ export interface JsonRequest {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** May the request be sent twice with the same effect? Default: true for GET, false for POST. */
+  idempotent?: boolean;
 }
 
 export interface JsonResponse {
@@ -101,6 +110,8 @@ export async function requestJson(
   readRateLimit: RateLimitReader = retryAfterReader,
 ): Promise<JsonResponse> {
   const shownUrl = redactUrl(req.url);
+  const idempotent = req.idempotent ?? (req.method ?? 'GET') === 'GET';
+  const notRepeated = `${req.method ?? 'GET'} not repeated: it may have reached the server`;
   let failures = 0;
   let rateLimitWaits = 0;
   for (;;) {
@@ -109,23 +120,16 @@ export async function requestJson(
     try {
       ({ response, text } = await attempt(t, req));
     } catch (e) {
-      const error =
-        e instanceof AttemptTimeout
-          ? new TimeoutError(provider, shownUrl, t.timeoutMs)
-          : new UpstreamUnavailableError(provider, `${shownUrl}: ${(e as Error).message}`);
-      if (failures >= t.maxRetries) throw error;
-      await t.sleep(t.backoffMs * 2 ** failures);
-      failures += 1;
-      continue;
-    }
-
-    if (response.status >= 500) {
-      if (failures >= t.maxRetries) {
-        throw new UpstreamUnavailableError(
-          provider,
-          `${shownUrl} answered HTTP ${response.status} after ${failures + 1} attempts`,
-        );
-      }
+      const timedOut = e instanceof AttemptTimeout;
+      const cause = timedOut ? null : networkCause(e);
+      const error = timedOut
+        ? new TimeoutError(provider, shownUrl, t.timeoutMs, idempotent ? undefined : notRepeated)
+        : new UpstreamUnavailableError(
+            provider,
+            `${shownUrl}: ${(e as Error).message}${cause ? ` (${cause})` : ''}` +
+              (idempotent || neverSent(cause) ? '' : `; ${notRepeated}`),
+          );
+      if (failures >= t.maxRetries || (!idempotent && !neverSent(cause))) throw error;
       await t.sleep(t.backoffMs * 2 ** failures);
       failures += 1;
       continue;
@@ -139,6 +143,32 @@ export async function requestJson(
       }
       await t.sleep(waitMs);
       rateLimitWaits += 1;
+      continue;
+    }
+
+    // A 503 with Retry-After says the request was not processed: a POST may wait and go again.
+    const retryAfterMs = response.status === 503 && !idempotent ? parseRetryAfter(response.headers.get('retry-after'), t.now()) : null;
+    if (retryAfterMs !== null) {
+      if (retryAfterMs > t.maxRetryAfterMs || rateLimitWaits >= t.maxRateLimitWaits) {
+        throw new UpstreamUnavailableError(provider, `${shownUrl} answered HTTP 503 with Retry-After ${Math.ceil(retryAfterMs / 1000)} s`);
+      }
+      await t.sleep(retryAfterMs);
+      rateLimitWaits += 1;
+      continue;
+    }
+
+    if (response.status >= 500) {
+      if (!idempotent) {
+        throw new UpstreamUnavailableError(provider, `${shownUrl} answered HTTP ${response.status}; ${notRepeated}`);
+      }
+      if (failures >= t.maxRetries) {
+        throw new UpstreamUnavailableError(
+          provider,
+          `${shownUrl} answered HTTP ${response.status} after ${failures + 1} attempts`,
+        );
+      }
+      await t.sleep(t.backoffMs * 2 ** failures);
+      failures += 1;
       continue;
     }
 
@@ -161,6 +191,27 @@ export async function requestJson(
 }
 
 class AttemptTimeout extends Error {}
+
+/**
+ * Error codes of a request that failed before any byte reached the server: the name did not
+ * resolve, or the connection was never established.
+ */
+const NEVER_SENT = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function neverSent(cause: string | null): boolean {
+  return cause !== null && cause.split(', ').every((code) => NEVER_SENT.has(code));
+}
+
+/** The system error code(s) under a fetch failure (`fetch failed` → `ECONNREFUSED`), or null. */
+function networkCause(e: unknown): string | null {
+  const cause = (e as { cause?: unknown } | null)?.cause as { code?: unknown; errors?: { code?: unknown }[] } | undefined;
+  if (!cause) return null;
+  if (Array.isArray(cause.errors) && cause.errors.length > 0) {
+    const codes = cause.errors.map((x) => (typeof x?.code === 'string' ? x.code : '?'));
+    return codes.join(', ');
+  }
+  return typeof cause.code === 'string' ? cause.code : null;
+}
 
 async function attempt(t: ResolvedTransport, req: JsonRequest): Promise<{ response: Response; text: string }> {
   const controller = new AbortController();

@@ -1,9 +1,10 @@
 /**
- * OAuth2 tokens for Oura and Strava: the storage interface (implemented encrypted in PostgreSQL
- * elsewhere), the token-provider interface the clients call, and a provider that refreshes with
- * the refresh-token grant and persists every rotated refresh token before using the new access
- * token, so a restart never loses access.
+ * Access tokens for the Oura and Strava clients: a fixed personal token, or OAuth2 tokens from the
+ * (encrypted) token store, refreshed with the refresh-token grant while the store holds the
+ * athlete's token row locked, so two workers (or a retried activity) never spend the same rotated
+ * refresh token twice. The token type and the store interface are the ones of src/secrets.
  */
+import type { OAuthTokens, TokenStore } from '../secrets/token-store';
 import {
   NotConnectedError,
   ObservationConfigError,
@@ -13,30 +14,20 @@ import {
 } from './errors';
 import { describeBody, requestJson, resolveTransport, type ResolvedTransport, type TransportOptions } from './http-json';
 
-export interface OAuthTokens {
-  accessToken: string;
-  /** null for a legacy personal access token. */
-  refreshToken: string | null;
-  /** Epoch seconds when the access token expires; null when unknown. */
-  expiresAt: number | null;
-  scope?: string | null;
-}
+export type { OAuthTokens, TokenStore } from '../secrets/token-store';
 
-/** Where tokens live between runs (encrypted at rest by the implementation). */
-export interface TokenStore {
-  load(athlete: string, provider: ObservationProvider): Promise<OAuthTokens | null>;
-  save(athlete: string, provider: ObservationProvider, tokens: OAuthTokens): Promise<void>;
-}
-
-/** What the API clients need: a current access token, and a way to get a new one after a 401. */
-export interface TokenProvider {
+/** What the API clients need: a current access token, and a new one after the server refused one. */
+export interface AccessTokenSource {
   getAccessToken(): Promise<string>;
-  /** Obtain a fresh access token (after a 401); throws a non-retryable error when impossible. */
-  refresh(): Promise<string>;
+  /**
+   * A fresh access token after `rejected` got a 401; throws a non-retryable error when none can be
+   * had. Returns a token refreshed meanwhile by someone else without asking the token endpoint.
+   */
+  refresh(rejected: string): Promise<string>;
 }
 
 /** A fixed token (Oura legacy personal access token): cannot be refreshed. */
-export class StaticTokenProvider implements TokenProvider {
+export class PersonalAccessToken implements AccessTokenSource {
   constructor(
     private readonly provider: ObservationProvider,
     private readonly token: string,
@@ -49,28 +40,13 @@ export class StaticTokenProvider implements TokenProvider {
   }
 }
 
-/** Memory-only store for tests and development. */
-export class InMemoryTokenStore implements TokenStore {
-  private readonly tokens = new Map<string, OAuthTokens>();
-  /** Every save, in order, so tests can check rotation was persisted. */
-  readonly saves: { athlete: string; provider: ObservationProvider; tokens: OAuthTokens }[] = [];
-  async load(athlete: string, provider: ObservationProvider): Promise<OAuthTokens | null> {
-    const t = this.tokens.get(`${provider}:${athlete}`);
-    return t ? { ...t } : null;
-  }
-  async save(athlete: string, provider: ObservationProvider, tokens: OAuthTokens): Promise<void> {
-    this.tokens.set(`${provider}:${athlete}`, { ...tokens });
-    this.saves.push({ athlete, provider, tokens: { ...tokens } });
-  }
-}
-
 export interface OAuthClientCredentials {
   tokenUrl: string;
   clientId: string | undefined;
   clientSecret: string | undefined;
 }
 
-export interface RefreshingTokenProviderOptions extends OAuthClientCredentials {
+export interface RefreshingAccessTokenOptions extends OAuthClientCredentials {
   provider: ObservationProvider;
   athlete: string;
   store: TokenStore;
@@ -80,57 +56,53 @@ export interface RefreshingTokenProviderOptions extends OAuthClientCredentials {
 }
 
 /**
- * Loads tokens from the store, refreshes them when expired (or when asked after a 401), and saves
- * the rotated pair before returning the new access token. Concurrent refreshes share one request:
- * Strava and Oura invalidate the old refresh token once a new one has been issued.
+ * Loads tokens from the store and refreshes them when they expire (or after a 401). The refresh
+ * runs under the store's lock on the athlete's tokens: whoever gets the lock first posts the
+ * refresh grant and saves the rotated pair before releasing it; the others, once they get the
+ * lock, find the new token and use it without a POST (Strava and Oura invalidate a refresh token
+ * once its successor has been issued). A refresh POST that may have reached the server but got no
+ * answer is not repeated: the error is retryable, and the next attempt re-reads the store first.
  */
-export class RefreshingTokenProvider implements TokenProvider {
+export class RefreshingAccessToken implements AccessTokenSource {
   private readonly t: ResolvedTransport;
-  private inflight: Promise<string> | null = null;
   private readonly margin: number;
 
-  constructor(private readonly o: RefreshingTokenProviderOptions) {
+  constructor(private readonly o: RefreshingAccessTokenOptions) {
     this.t = resolveTransport(o.transport);
     this.margin = o.refreshMarginS ?? 300;
   }
 
   async getAccessToken(): Promise<string> {
-    const tokens = await this.load();
-    const nowS = Math.floor(this.t.now() / 1000);
-    if (tokens.expiresAt !== null && tokens.expiresAt - this.margin <= nowS && tokens.refreshToken !== null) {
-      return this.refresh();
-    }
-    return tokens.accessToken;
-  }
-
-  refresh(): Promise<string> {
-    if (!this.inflight) {
-      this.inflight = this.doRefresh().finally(() => {
-        this.inflight = null;
-      });
-    }
-    return this.inflight;
-  }
-
-  private async load(): Promise<OAuthTokens> {
     const tokens = await this.o.store.load(this.o.athlete, this.o.provider);
     if (!tokens) throw new NotConnectedError(this.o.provider, this.o.athlete);
-    return tokens;
+    return this.expiring(tokens) && tokens.refreshToken !== null ? this.renew(null) : tokens.accessToken;
   }
 
-  private async doRefresh(): Promise<string> {
-    const current = await this.load();
-    if (current.refreshToken === null) {
-      throw new ReconnectRequiredError(this.o.provider, 'the stored token cannot be refreshed');
-    }
-    const fresh = await exchangeToken(this.o.provider, this.t, this.o, {
-      grant_type: 'refresh_token',
-      refresh_token: current.refreshToken,
+  refresh(rejected: string): Promise<string> {
+    return this.renew(rejected);
+  }
+
+  /** Under the lock: the stored token when it is newer than `rejected` and not expiring, else a refreshed one. */
+  private renew(rejected: string | null): Promise<string> {
+    return this.o.store.withLock(this.o.athlete, this.o.provider, async (current, save) => {
+      if (!current) throw new NotConnectedError(this.o.provider, this.o.athlete);
+      if (current.accessToken !== rejected && !this.expiring(current)) return current.accessToken;
+      if (current.refreshToken === null) {
+        throw new ReconnectRequiredError(this.o.provider, 'the stored token cannot be refreshed');
+      }
+      const fresh = await exchangeToken(this.o.provider, this.t, this.o, {
+        grant_type: 'refresh_token',
+        refresh_token: current.refreshToken,
+      });
+      // Some servers do not rotate: keep the old refresh token then.
+      const next: OAuthTokens = { ...fresh, refreshToken: fresh.refreshToken ?? current.refreshToken };
+      await save(next);
+      return next.accessToken;
     });
-    // Some servers do not rotate: keep the old refresh token then.
-    const next: OAuthTokens = { ...fresh, refreshToken: fresh.refreshToken ?? current.refreshToken };
-    await this.o.store.save(this.o.athlete, this.o.provider, next);
-    return next.accessToken;
+  }
+
+  private expiring(tokens: OAuthTokens): boolean {
+    return tokens.expiresAt !== null && Date.parse(tokens.expiresAt) - this.margin * 1000 <= this.t.now();
   }
 }
 
@@ -180,13 +152,20 @@ export function parseTokenAnswer(
   if (typeof o.access_token !== 'string' || o.access_token === '') {
     throw new UnexpectedResponseError(provider, url, 'an object with a string "access_token"');
   }
-  let expiresAt: number | null = null;
-  if (typeof o.expires_at === 'number') expiresAt = Math.floor(o.expires_at);
-  else if (typeof o.expires_in === 'number') expiresAt = Math.floor(nowMs / 1000) + Math.floor(o.expires_in);
+  // Strava gives `expires_at` (epoch seconds), Oura `expires_in` (seconds from now).
+  let expiresAt: string | null = null;
+  if (typeof o.expires_at === 'number') expiresAt = isoInstant(Math.floor(o.expires_at) * 1000);
+  else if (typeof o.expires_in === 'number') expiresAt = isoInstant(nowMs + Math.floor(o.expires_in) * 1000);
   return {
     accessToken: o.access_token,
     refreshToken: typeof o.refresh_token === 'string' && o.refresh_token !== '' ? o.refresh_token : null,
     expiresAt,
     scope: typeof o.scope === 'string' ? o.scope : null,
   };
+}
+
+/** The instant as ISO-8601, or null when it is not a representable date (an absurd expiry). */
+function isoInstant(ms: number): string | null {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }

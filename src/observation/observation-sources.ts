@@ -7,8 +7,8 @@
 import type { TransportOptions } from './http-json';
 import type { ObservationSources } from './observe-day';
 import type { TokenStore } from './oauth-tokens';
-import { OuraClient, ouraConfigFromEnv, ouraTokenProvider } from './oura-client';
-import { StravaClient, stravaConfigFromEnv, type StravaRateLimiter, stravaTokenProvider } from './strava-client';
+import { OuraClient, ouraConfigFromEnv, ouraAccessToken } from './oura-client';
+import { StravaClient, stravaConfigFromEnv, type StravaRateLimiter, stravaAccessToken } from './strava-client';
 import { syntheticSources, type SyntheticAthleteConfig } from './synthetic-athlete';
 
 export interface ObservationSourcesOptions {
@@ -32,14 +32,14 @@ export function createObservationSources(o: ObservationSourcesOptions): Observat
   if (o.oura ?? true) {
     sources.oura = new OuraClient({
       baseUrl: ouraConfigFromEnv(env).baseUrl,
-      tokens: ouraTokenProvider({ athlete: o.athlete, store: o.store, env, transport: o.transport }),
+      tokens: ouraAccessToken({ athlete: o.athlete, store: o.store, env, transport: o.transport }),
       transport: o.transport,
     });
   }
   if (o.strava ?? true) {
     sources.strava = new StravaClient({
       baseUrl: stravaConfigFromEnv(env).baseUrl,
-      tokens: stravaTokenProvider({ athlete: o.athlete, store: o.store, env, transport: o.transport }),
+      tokens: stravaAccessToken({ athlete: o.athlete, store: o.store, env, transport: o.transport }),
       transport: o.transport,
       limiter: o.stravaLimiter,
     });

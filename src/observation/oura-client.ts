@@ -5,7 +5,7 @@
  * - Date boundaries: Oura reads a date-only `end_date` as midnight and `/sleep` treats `start_date`
  *   as exclusive, so every day-range query asks for one day either side and keeps the items whose
  *   `day` is inside the requested range.
- * - 401: one refresh through the `TokenProvider`, one retry, then a non-retryable
+ * - 401: one refresh through the `AccessTokenSource`, one retry, then a non-retryable
  *   "reconnect Oura" error. 403: non-retryable with Oura's reason. 429 / 5xx / timeouts / bad JSON:
  *   see `http-json.ts`.
  */
@@ -24,7 +24,7 @@ import {
   UnexpectedResponseError,
 } from './errors';
 import { describeBody, requestJson, resolveTransport, type ResolvedTransport, type TransportOptions } from './http-json';
-import { RefreshingTokenProvider, StaticTokenProvider, type TokenProvider, type TokenStore } from './oauth-tokens';
+import { PersonalAccessToken, RefreshingAccessToken, type AccessTokenSource, type TokenStore } from './oauth-tokens';
 import { addDays, assertIsoDate } from '../domain/iso-date';
 
 export const OURA_DEFAULTS = {
@@ -57,19 +57,19 @@ export function ouraConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OuraEnv
 }
 
 /**
- * The token provider for one athlete's Oura account, configured from the environment: OAuth2
+ * The access-token source for one athlete's Oura account, configured from the environment: OAuth2
  * tokens from the store (refreshed and rotated), or the legacy personal access token when
  * `OURA_PERSONAL_ACCESS_TOKEN` is set (a developer's own account only; Oura has deprecated PATs).
  */
-export function ouraTokenProvider(opts: {
+export function ouraAccessToken(opts: {
   athlete: string;
   store: TokenStore;
   env?: NodeJS.ProcessEnv;
   transport?: TransportOptions;
-}): TokenProvider {
+}): AccessTokenSource {
   const cfg = ouraConfigFromEnv(opts.env);
-  if (cfg.personalAccessToken) return new StaticTokenProvider('oura', cfg.personalAccessToken);
-  return new RefreshingTokenProvider({
+  if (cfg.personalAccessToken) return new PersonalAccessToken('oura', cfg.personalAccessToken);
+  return new RefreshingAccessToken({
     provider: 'oura',
     athlete: opts.athlete,
     store: opts.store,
@@ -83,7 +83,7 @@ export function ouraTokenProvider(opts: {
 export type OuraCollection = 'daily_readiness' | 'daily_sleep' | 'sleep' | 'daily_activity';
 
 export interface OuraClientOptions {
-  tokens: TokenProvider;
+  tokens: AccessTokenSource;
   /** Default `OURA_BASE_URL` or https://api.ouraring.com. */
   baseUrl?: string;
   transport?: TransportOptions;
@@ -166,7 +166,7 @@ export class OuraClient implements OuraSource {
       });
       if (res.status === 401) {
         if (refreshed) throw new ReconnectRequiredError('oura', 'Oura refused the refreshed access token (401)');
-        token = await this.o.tokens.refresh();
+        token = await this.o.tokens.refresh(token);
         refreshed = true;
         continue;
       }

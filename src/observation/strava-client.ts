@@ -13,7 +13,7 @@ import {
   UnexpectedResponseError,
 } from './errors';
 import { describeBody, requestJson, resolveTransport, type ResolvedTransport, type TransportOptions } from './http-json';
-import { RefreshingTokenProvider, type TokenProvider, type TokenStore } from './oauth-tokens';
+import { RefreshingAccessToken, type AccessTokenSource, type TokenStore } from './oauth-tokens';
 
 export const STRAVA_DEFAULTS = {
   baseUrl: 'https://www.strava.com/api/v3',
@@ -40,15 +40,15 @@ export function stravaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Strav
   };
 }
 
-/** The token provider for one athlete's Strava account, configured from the environment. */
-export function stravaTokenProvider(opts: {
+/** The access-token source for one athlete's Strava account, configured from the environment. */
+export function stravaAccessToken(opts: {
   athlete: string;
   store: TokenStore;
   env?: NodeJS.ProcessEnv;
   transport?: TransportOptions;
-}): RefreshingTokenProvider {
+}): RefreshingAccessToken {
   const cfg = stravaConfigFromEnv(opts.env);
-  return new RefreshingTokenProvider({
+  return new RefreshingAccessToken({
     provider: 'strava',
     athlete: opts.athlete,
     store: opts.store,
@@ -145,7 +145,7 @@ function parsePair(v: string | null): [number, number] | null {
 // ---------------------------------------------------------------- client
 
 export interface StravaClientOptions {
-  tokens: TokenProvider;
+  tokens: AccessTokenSource;
   /** Default `STRAVA_BASE_URL` or https://www.strava.com/api/v3. */
   baseUrl?: string;
   transport?: TransportOptions;
@@ -225,7 +225,7 @@ export class StravaClient implements StravaSource {
       this.limiter.record(res.headers, this.t.now());
       if (res.status === 401) {
         if (refreshed) throw new ReconnectRequiredError('strava', 'Strava refused the refreshed access token (401)');
-        token = await this.o.tokens.refresh();
+        token = await this.o.tokens.refresh(token);
         refreshed = true;
         continue;
       }

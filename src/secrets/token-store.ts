@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '../memory/pg-support';
 import { loadSecretKey, type SecretKey } from './secret-key';
 import { open, seal } from './token-cipher';
 
@@ -7,9 +8,13 @@ import { open, seal } from './token-cipher';
  * JSON never reaches the database in clear text; only the provider, the expiry and the key
  * fingerprint are stored in clear. Tokens are read by integration clients inside activities and
  * never passed as workflow or activity arguments.
+ *
+ * This module defines the one token type (`OAuthTokens`) and the one store interface
+ * (`TokenStore`) that the observation clients, the connect flow and the encrypted store share.
  */
 
 export const TOKEN_PROVIDERS = ['oura', 'strava', 'peloton'] as const;
+/** The service a token set belongs to. */
 export type TokenProvider = (typeof TOKEN_PROVIDERS)[number];
 
 export interface OAuthTokens {
@@ -20,6 +25,9 @@ export interface OAuthTokens {
   expiresAt: string | null;
   scope: string | null;
 }
+
+/** Saves a token set inside a `withLock` call (before the lock is released). */
+export type LockedSave = (tokens: OAuthTokens) => Promise<void>;
 
 /** What `status` tells about one stored token set: no token values. */
 export interface TokenStatus {
@@ -37,6 +45,13 @@ export interface TokenStore {
   save(athlete: string, provider: TokenProvider, tokens: OAuthTokens): Promise<void>;
   /** Providers the athlete has tokens for, with expiry; never the tokens themselves. */
   status(athlete: string): Promise<TokenStatus[]>;
+  /**
+   * Run `work` holding the athlete's `provider` tokens exclusively, across processes: of several
+   * callers for the same (athlete, provider) one runs at a time, and each gets the tokens as
+   * stored when it got the lock (null when none) and a `save` that writes before the lock is
+   * released. A token refresh runs inside it, so a rotated refresh token is used once.
+   */
+  withLock<T>(athlete: string, provider: TokenProvider, work: (tokens: OAuthTokens | null, save: LockedSave) => Promise<T>): Promise<T>;
 }
 
 /** Stored tokens exist but cannot be opened (other key, or altered row). Not worth retrying. */
@@ -52,12 +67,29 @@ export interface PgTokenStoreOptions {
   previousKeys?: SecretKey[];
   /** Clock for `status().expired`; default `Date.now`. */
   now?: () => number;
+  /**
+   * How long `withLock` waits for another holder of the same tokens before giving up with a
+   * retryable error (ms, default 90 000: a refresh holds the lock for one token request, which
+   * may sit out a short Retry-After).
+   */
+  lockTimeoutMs?: number;
+}
+
+export const DEFAULT_TOKEN_LOCK_TIMEOUT_MS = 90_000;
+
+/** Another worker held the tokens' lock for longer than the lock timeout. Worth retrying. */
+export class TokenLockTimeoutError extends Error {
+  constructor(where: string, timeoutMs: number) {
+    super(`tokens for ${where} are held by another worker (a refresh in progress?) for more than ${timeoutMs} ms; try again`);
+    this.name = 'TokenLockTimeoutError';
+  }
 }
 
 /** TokenStore in the `athlete_tokens` table (created by `migrate()` in src/memory/migrations.ts). */
 export class PgTokenStore implements TokenStore {
   private readonly keys: Map<string, SecretKey>;
   private readonly now: () => number;
+  private readonly lockTimeoutMs: number;
 
   /** `key` defaults to LANTERNE_SECRET_KEY from the environment (a clear error when missing or malformed). */
   constructor(
@@ -67,6 +99,10 @@ export class PgTokenStore implements TokenStore {
   ) {
     this.keys = new Map([...(options.previousKeys ?? []), key].map((k) => [k.id, k]));
     this.now = options.now ?? Date.now;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_TOKEN_LOCK_TIMEOUT_MS;
+    if (!Number.isInteger(this.lockTimeoutMs) || this.lockTimeoutMs <= 0) {
+      throw new Error(`lockTimeoutMs must be a whole number of milliseconds > 0, got ${options.lockTimeoutMs}`);
+    }
   }
 
   /** Decrypt and return the stored tokens, or null; TokenDecryptError when the key differs. */
@@ -76,40 +112,42 @@ export class PgTokenStore implements TokenStore {
       `SELECT ciphertext, iv, auth_tag, key_id FROM athlete_tokens WHERE athlete = $1 AND provider = $2`,
       [athlete, provider],
     );
-    if (rows.length === 0) return null;
-    const row = rows[0];
-    const where = `${athlete}/${provider}`;
-    const key = this.keys.get(row.key_id);
-    if (!key) {
-      throw new TokenDecryptError(
-        `cannot decrypt tokens for ${where}: LANTERNE_SECRET_KEY differs from the key they were saved with` +
-          ' (set the original key, or connect the provider again to store new tokens)',
-      );
-    }
-    let plaintext: string;
-    try {
-      plaintext = open(key, { ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id }, aad(athlete, provider));
-    } catch {
-      throw new TokenDecryptError(
-        `cannot decrypt tokens for ${where}: the stored ciphertext fails authentication (the row was altered or copied from another athlete or provider)`,
-      );
-    }
-    return JSON.parse(plaintext) as OAuthTokens;
+    return rows.length === 0 ? null : this.decrypt(athlete, provider, rows[0]);
   }
 
   /** Encrypt and upsert the tokens: one row per (athlete, provider), the last save wins. */
   async save(athlete: string, provider: TokenProvider, tokens: OAuthTokens): Promise<void> {
     checkOwner(athlete, provider);
-    const clean = checkTokens(tokens, `${athlete}/${provider}`);
-    const box = seal(this.key, JSON.stringify(clean), aad(athlete, provider));
-    await this.pool.query(
-      `INSERT INTO athlete_tokens (athlete, provider, ciphertext, iv, auth_tag, key_id, expires_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
-       ON CONFLICT (athlete, provider) DO UPDATE
-         SET ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag,
-             key_id = EXCLUDED.key_id, expires_at = EXCLUDED.expires_at, updated_at = now()`,
-      [athlete, provider, box.ciphertext, box.iv, box.authTag, box.keyId, clean.expiresAt],
-    );
+    await this.write(this.pool, athlete, provider, tokens);
+  }
+
+  /**
+   * `SELECT … FOR UPDATE` on the athlete's row in a transaction: a second caller (another pool,
+   * another process) waits until the first commits, then reads what it saved. When no row exists
+   * nothing is locked (there is nothing to refresh). Waiting longer than `lockTimeoutMs` gives a
+   * TokenLockTimeoutError; an error in `work` rolls its save back.
+   */
+  async withLock<T>(
+    athlete: string,
+    provider: TokenProvider,
+    work: (tokens: OAuthTokens | null, save: LockedSave) => Promise<T>,
+  ): Promise<T> {
+    checkOwner(athlete, provider);
+    return inTransaction(this.pool, async (client) => {
+      await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${this.lockTimeoutMs}ms`]);
+      let rows;
+      try {
+        ({ rows } = await client.query(
+          `SELECT ciphertext, iv, auth_tag, key_id FROM athlete_tokens WHERE athlete = $1 AND provider = $2 FOR UPDATE`,
+          [athlete, provider],
+        ));
+      } catch (err) {
+        if ((err as { code?: string }).code === '55P03') throw new TokenLockTimeoutError(`${athlete}/${provider}`, this.lockTimeoutMs);
+        throw err;
+      }
+      const tokens = rows.length === 0 ? null : this.decrypt(athlete, provider, rows[0]);
+      return work(tokens, (next) => this.write(client, athlete, provider, next));
+    });
   }
 
   /** Providers with stored tokens for the athlete, their expiry and last update; no token values. */
@@ -136,6 +174,43 @@ export class PgTokenStore implements TokenStore {
       provider,
     ]);
     return (rowCount ?? 0) > 0;
+  }
+
+  private decrypt(
+    athlete: string,
+    provider: TokenProvider,
+    row: { ciphertext: Buffer; iv: Buffer; auth_tag: Buffer; key_id: string },
+  ): OAuthTokens {
+    const where = `${athlete}/${provider}`;
+    const key = this.keys.get(row.key_id);
+    if (!key) {
+      throw new TokenDecryptError(
+        `cannot decrypt tokens for ${where}: LANTERNE_SECRET_KEY differs from the key they were saved with` +
+          ' (set the original key, or connect the provider again to store new tokens)',
+      );
+    }
+    let plaintext: string;
+    try {
+      plaintext = open(key, { ciphertext: row.ciphertext, iv: row.iv, authTag: row.auth_tag, keyId: row.key_id }, aad(athlete, provider));
+    } catch {
+      throw new TokenDecryptError(
+        `cannot decrypt tokens for ${where}: the stored ciphertext fails authentication (the row was altered or copied from another athlete or provider)`,
+      );
+    }
+    return JSON.parse(plaintext) as OAuthTokens;
+  }
+
+  private async write(db: Pool | PoolClient, athlete: string, provider: TokenProvider, tokens: OAuthTokens): Promise<void> {
+    const clean = checkTokens(tokens, `${athlete}/${provider}`);
+    const box = seal(this.key, JSON.stringify(clean), aad(athlete, provider));
+    await db.query(
+      `INSERT INTO athlete_tokens (athlete, provider, ciphertext, iv, auth_tag, key_id, expires_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+       ON CONFLICT (athlete, provider) DO UPDATE
+         SET ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag,
+             key_id = EXCLUDED.key_id, expires_at = EXCLUDED.expires_at, updated_at = now()`,
+      [athlete, provider, box.ciphertext, box.iv, box.authTag, box.keyId, clean.expiresAt],
+    );
   }
 }
 

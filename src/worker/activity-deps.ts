@@ -17,6 +17,7 @@ function lazyTokenStore(pool: Pool, env: NodeJS.ProcessEnv): TokenStore {
     load: (athlete, provider) => open().load(athlete, provider),
     save: (athlete, provider, tokens) => open().save(athlete, provider, tokens),
     status: (athlete) => open().status(athlete),
+    withLock: (athlete, provider, work) => open().withLock(athlete, provider, work),
   };
 }
 

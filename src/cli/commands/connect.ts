@@ -10,7 +10,6 @@ import { loadMissionFile } from '../../mission';
 import { migrate } from '../../memory';
 import { PgTokenStore, loadSecretKey } from '../../secrets';
 import { connectProvider, isObservationError } from '../../observation';
-import { observationTokenStore } from '../../activities/token-store-adapter';
 import { UserError } from '../../infra/user-error';
 import { action, output } from '../cli-support';
 import { checkAthlete, checkProvider, positiveInt, type ConnectProvider } from './arguments';
@@ -134,7 +133,7 @@ export function registerConnectCommand(program: Command): void {
           try {
             result = await connectProvider(provider, {
               athlete,
-              store: observationTokenStore(store),
+              store,
               openBrowser: showConsent(o.browser),
               env: process.env,
               port: o.port,

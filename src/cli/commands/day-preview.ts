@@ -8,11 +8,10 @@ import { Pool } from 'pg';
 import type { ClassSuggestion, Decision, DayObservation, IsoDate, LoadFigures, MissionConfig, MissionDay, Workout } from '../../domain/types';
 import { dayForDate } from '../../mission';
 import { computeLoad, createObservationSources, observeDay, type SourceFailure, type WellnessPoint } from '../../observation';
-import { PgTokenStore, loadSecretKey } from '../../secrets';
+import { InMemoryTokenStore, PgTokenStore, loadSecretKey } from '../../secrets';
 import { migrate } from '../../memory';
 import { decideDay, loadOfflineCatalogue, matchClasses, planWorkout, plannerFromEnv, recentPlannerContext } from '../../coaching';
 import { dataSourceMode, syntheticAthleteFor } from '../../activities/data-sources';
-import { observationTokenStore } from '../../activities/token-store-adapter';
 import { HISTORY_DAYS } from '../../activities';
 import { UserError } from '../../infra/user-error';
 import { addDays } from '../../domain/iso-date';
@@ -61,7 +60,7 @@ export async function observePreview(mission: MissionConfig, date: IsoDate, env:
       const missionStart = day ? addDays(date, -day.index) : mission.startDate;
       sources = createObservationSources({
         athlete: mission.athlete.handle,
-        store: { load: async () => null, save: async () => undefined },
+        store: new InMemoryTokenStore(), // the synthetic athlete needs no tokens
         synthetic: syntheticAthleteFor({ missionId: mission.id, profile: mission.athlete, timezone: mission.timezone, missionStart, date, done: {}, historyDays: HISTORY_DAYS }),
       });
     } else {
@@ -69,7 +68,7 @@ export async function observePreview(mission: MissionConfig, date: IsoDate, env:
       pool = new Pool({ connectionString: tokenDatabaseUrl(env), max: 2 });
       await migrate(pool);
       const store = new PgTokenStore(pool, key);
-      sources = createObservationSources({ athlete: mission.athlete.handle, store: observationTokenStore(store), oura: mode.oura, strava: mode.strava, env });
+      sources = createObservationSources({ athlete: mission.athlete.handle, store, oura: mode.oura, strava: mode.strava, env });
     }
     const result = await observeDay(sources, mission.athlete, date, HISTORY_DAYS);
     const config = result.errors.find((e) => e.type === 'ObservationConfig');

@@ -89,11 +89,14 @@ test("one athlete's writes and outbox never touch the other's rows", async () =>
   await store.missions.setMissionStatus(ana, 'paused');
   expect((await store.missions.getMission(ben))?.status).toBe('active');
 
-  expect((await store.outbox.claimNotification(ana, D, 'email')).claimed).toBe(true);
-  await store.outbox.markNotificationSent(ana, D, 'email');
+  const email = { day: D, channel: 'email' } as const;
+  expect((await store.outbox.claim(ana, email, 'ana-attempt')).claimed).toBe(true);
+  await store.outbox.markSent(ana, email, 'ana-attempt');
   // Ben's message for the same mission id, day and channel is still his to send
-  expect(await store.outbox.claimNotification(ben, D, 'email')).toMatchObject({ claimed: true, status: 'sending' });
-  expect((await store.outbox.getNotification(ana, D, 'email'))?.status).toBe('sent');
+  expect(await store.outbox.claim(ben, email, 'ben-attempt')).toMatchObject({ claimed: true, status: 'sending' });
+  expect((await store.outbox.get(ana, email))?.status).toBe('sent');
+  // and Ben's sender cannot mark Ana's row
+  await expect(store.outbox.markFailed(ana, email, 'ben-attempt', 'x')).rejects.toThrow(/cannot mark it failed: it is already sent/);
 });
 
 test('an athlete cannot write into a mission id that only another athlete has', async () => {

@@ -84,8 +84,8 @@ describe('round trips', () => {
     await store.input.recordReflection(scope, reflection(D));
     await store.input.recordOverride(scope, { requestId: 'req-1', kind: 'rest-today', day: D, payload: { reason: 'travel' } });
     await store.days.recordReport(scope, D, { paths: ['output/tdf-2025/2025-07-05.md', 'output/tdf-2025/2025-07-05.html'], formats: ['md', 'html'] });
-    await store.outbox.claimNotification(scope, D, 'email');
-    await store.outbox.markNotificationSent(scope, D, 'email', { providerMessageId: '<abc@lanterne>' });
+    await store.outbox.claim(scope, { day: D, channel: 'email' }, 'attempt-1');
+    await store.outbox.markSent(scope, { day: D, channel: 'email' }, 'attempt-1', { providerMessageId: '<abc@lanterne>' });
     await store.days.finishDayRun(scope, D, { status: 'degraded', degradedReasons: ['oura activity missing'] });
 
     const day = await store.reads.getDay(scope, D);
@@ -173,7 +173,7 @@ describe('idempotent writes', () => {
       await store.input.recordReflection(scope, reflection(day, { rpe: i }));
       await store.days.recordReport(scope, day, { paths: [`r${i}.md`], formats: ['md'] });
       await store.input.recordOverride(scope, { requestId: 'same-request', kind: 'pause', day, payload: { i } });
-      await store.outbox.enqueueNotification(scope, day, 'sms');
+      await store.outbox.enqueue(scope, { day, channel: 'sms' });
       await store.days.finishDayRun(scope, day, { status: 'ok', degradedReasons: [] });
     }
     const where = `WHERE athlete = 'ana' AND mission_id = 'tdf-2025' AND day = '${day}'`;

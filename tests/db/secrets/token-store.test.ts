@@ -198,3 +198,31 @@ describe('InMemoryTokenStore', () => {
     ]);
   });
 });
+
+describe('InMemoryTokenStore.withLock', () => {
+  test('runs one caller at a time; the next sees what the previous saved; a failed caller saves nothing', async () => {
+    const store = new InMemoryTokenStore();
+    await store.save('ana', 'strava', tokens({ accessToken: 'a0' }));
+    const order: string[] = [];
+    const slow = store.withLock('ana', 'strava', async (t, save) => {
+      order.push(`first saw ${t?.accessToken}`);
+      await new Promise((r) => setTimeout(r, 30));
+      await save(tokens({ accessToken: 'a1' }));
+    });
+    const failing = store.withLock('ana', 'strava', async (t, save) => {
+      order.push(`second saw ${t?.accessToken}`);
+      await save(tokens({ accessToken: 'never' }));
+      throw new Error('boom');
+    });
+    const third = store.withLock('ana', 'strava', async (t) => {
+      order.push(`third saw ${t?.accessToken}`);
+      return t?.accessToken;
+    });
+    const other = store.withLock('ben', 'strava', async (t) => order.push(`ben saw ${t}`));
+    await Promise.all([slow, failing.catch(() => undefined), other]);
+    expect(await third).toBe('a1');
+    expect(order.filter((o) => !o.startsWith('ben'))).toEqual(['first saw a0', 'second saw a1', 'third saw a1']);
+    // another athlete's tokens do not wait for ana's lock
+    expect(order.indexOf('ben saw null')).toBeLessThan(order.indexOf('second saw a1'));
+  });
+});

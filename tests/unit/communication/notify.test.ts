@@ -54,7 +54,9 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
     return { missionId: 'tdf2025', date: '2025-07-09', channels: ['email', 'sms'], report: sampleReport(), ...overrides };
   }
 
-  function notifier(envVars: Record<string, string>, box: Outbox = outbox) {
+  let attempts = 0;
+  /** A notifier as one activity attempt builds it: its own outbox owner. */
+  function notifier(envVars: Record<string, string>, box: Outbox = outbox.as(`attempt-${++attempts}`)) {
     return createNotifier({ config: loadNotifyConfig(envVars), outbox: box, now: () => clock });
   }
 
@@ -128,10 +130,15 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
 
   it('a worker that crashed after claiming: a retry waits for the lease, then sends once', async () => {
     // the crashed attempt claimed the channel and never marked it
-    await outbox.claim('tdf2025', '2025-07-09', 'email');
+    const crashed = outbox.as('crashed-attempt');
+    await crashed.claim({ scope: 'tdf2025', day: '2025-07-09', channel: 'email' });
     const n = notifier(env());
     const during = await n.notifyDay(request({ channels: ['email'] }));
-    expect(during.channels[0]!.status).toBe('in_progress');
+    expect(during.channels[0]).toMatchObject({
+      status: 'in_progress',
+      claimExpiresAt: '2025-07-09T06:40:00.000Z',
+      reason: 'another attempt is sending this notification (its claim ends at 2025-07-09T06:40:00.000Z)',
+    });
     expect(during.retryable).toBe(true);
     expect(sink.messages).toHaveLength(0);
 
@@ -142,6 +149,9 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
     expect(after.channels[0]!.status).toBe('sent');
     expect(later.channels[0]!.status).toBe('already_sent');
     expect(sink.messages).toHaveLength(1);
+    // the crashed attempt, come back late, cannot overwrite what its successor recorded
+    await expect(crashed.markFailed({ scope: 'tdf2025', day: '2025-07-09', channel: 'email' }, 'late')).rejects.toThrow(/holds no claim/);
+    expect(outbox.get('tdf2025', '2025-07-09', 'email')).toMatchObject({ status: 'sent' });
   });
 
   it('when one channel fails the others still go, and the result says which', async () => {
@@ -235,14 +245,12 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
   });
 
   it('a send that succeeded but could not be recorded is reported as sent, with the warning', async () => {
-    const inner = new MemoryOutbox();
+    const inner = new MemoryOutbox().as('attempt');
     const flaky: Outbox = {
-      claim: (...a) => inner.claim(...a),
+      ...inner,
       markSent: async () => {
         throw new Error('database went away');
       },
-      markFailed: (...a) => inner.markFailed(...a),
-      markSkipped: (...a) => inner.markSkipped(...a),
     };
     const n = notifier(env(), flaky);
     const result = await n.notifyDay(request({ channels: ['email'] }));
@@ -266,7 +274,7 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
 
   it('logs structured events without addresses or secrets', async () => {
     const events: Record<string, unknown>[] = [];
-    const n = createNotifier({ config: loadNotifyConfig(env()), outbox, now: () => clock, log: (e) => events.push(e) });
+    const n = createNotifier({ config: loadNotifyConfig(env()), outbox: outbox.as('attempt'), now: () => clock, log: (e) => events.push(e) });
     await n.notifyDay(request());
     n.close();
     expect(events).toEqual([

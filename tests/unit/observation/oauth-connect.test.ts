@@ -1,8 +1,8 @@
 import { type FakeOuraServer, startFakeOuraServer } from '../../support/fake-oura-server';
 import { type FakeStravaServer, startFakeStravaServer } from '../../support/fake-strava-server';
 import { connectOAuth, connectProvider } from '../../../src/observation/oauth-connect';
-import { InMemoryTokenStore } from '../../../src/observation/oauth-tokens';
-import { type ObservationError } from '../../../src/observation/errors';
+import { InMemoryTokenStore } from '../../../src/secrets/in-memory-token-store';
+import { caught } from './caught';
 
 let oura: FakeOuraServer;
 let strava: FakeStravaServer;
@@ -33,21 +33,12 @@ const ouraOpts = () => ({
   timeoutMs: 5000,
 });
 
-async function caught(p: Promise<unknown>): Promise<ObservationError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as ObservationError;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('OAuth connect flow', () => {
   it('runs consent → loopback callback → code exchange and returns the tokens (Oura)', async () => {
     const pages: { status: number; text: string }[] = [];
     const tokens = await connectOAuth({ ...ouraOpts(), openBrowser: browser(pages) });
     expect(tokens).toMatchObject({ accessToken: 'oura-access-1', refreshToken: 'oura-refresh-1' });
-    expect(tokens.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    expect(Date.parse(tokens.expiresAt!)).toBeGreaterThan(Date.now());
     expect(pages).toEqual([{ status: 200, text: expect.stringContaining('Lanterne is connected') }]);
 
     const authorize = oura.requests.find((r) => r.path === '/oauth/authorize')!;

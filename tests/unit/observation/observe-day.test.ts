@@ -2,8 +2,9 @@ import type { AthleteProfile } from '../../../src/domain/types';
 import { observeDay } from '../../../src/observation/observe-day';
 import { createObservationSources } from '../../../src/observation/observation-sources';
 import { OuraClient } from '../../../src/observation/oura-client';
-import { StravaClient, stravaTokenProvider } from '../../../src/observation/strava-client';
-import { InMemoryTokenStore, RefreshingTokenProvider } from '../../../src/observation/oauth-tokens';
+import { StravaClient, stravaAccessToken } from '../../../src/observation/strava-client';
+import { RefreshingAccessToken } from '../../../src/observation/oauth-tokens';
+import { InMemoryTokenStore } from '../../../src/secrets/in-memory-token-store';
 import {
   dailySleepItem,
   type FakeOuraServer,
@@ -33,8 +34,8 @@ beforeEach(async () => {
   oura.validRefreshTokens.add('or');
   strava.validAccessTokens.add('sa');
   store = new InMemoryTokenStore();
-  await store.save('ana', 'oura', { accessToken: 'oa', refreshToken: 'or', expiresAt: null });
-  await store.save('ana', 'strava', { accessToken: 'sa', refreshToken: 'sr', expiresAt: null });
+  await store.save('ana', 'oura', { accessToken: 'oa', refreshToken: 'or', expiresAt: null, scope: null });
+  await store.save('ana', 'strava', { accessToken: 'sa', refreshToken: 'sr', expiresAt: null, scope: null });
 });
 
 afterEach(() => Promise.all([oura.close(), strava.close()]));
@@ -46,7 +47,7 @@ function sources() {
     oura: new OuraClient({
       baseUrl: oura.url,
       transport,
-      tokens: new RefreshingTokenProvider({
+      tokens: new RefreshingAccessToken({
         provider: 'oura',
         athlete: 'ana',
         store,
@@ -59,7 +60,7 @@ function sources() {
     strava: new StravaClient({
       baseUrl: strava.url,
       transport,
-      tokens: stravaTokenProvider({
+      tokens: stravaAccessToken({
         athlete: 'ana',
         store,
         env: { STRAVA_TOKEN_URL: strava.tokenUrl, STRAVA_CLIENT_ID: strava.clientId, STRAVA_CLIENT_SECRET: strava.clientSecret },

@@ -5,18 +5,19 @@ import {
   sleepPeriodItem,
   startFakeOuraServer,
 } from '../../support/fake-oura-server';
-import { OuraClient, ouraConfigFromEnv, ouraTokenProvider } from '../../../src/observation/oura-client';
-import { InMemoryTokenStore, RefreshingTokenProvider, StaticTokenProvider, type TokenProvider } from '../../../src/observation/oauth-tokens';
+import { OuraClient, ouraConfigFromEnv, ouraAccessToken } from '../../../src/observation/oura-client';
+import { PersonalAccessToken, RefreshingAccessToken, type AccessTokenSource } from '../../../src/observation/oauth-tokens';
+import { InMemoryTokenStore } from '../../../src/secrets/in-memory-token-store';
 import {
   ForbiddenError,
   MalformedResponseError,
-  type ObservationError,
   RateLimitError,
   ReconnectRequiredError,
   TimeoutError,
   UnexpectedResponseError,
   UpstreamUnavailableError,
 } from '../../../src/observation/errors';
+import { caught } from './caught';
 
 let server: FakeOuraServer;
 let store: InMemoryTokenStore;
@@ -27,8 +28,7 @@ beforeEach(async () => {
   server.validAccessTokens.add('access-0');
   server.validRefreshTokens.add('refresh-0');
   store = new InMemoryTokenStore();
-  await store.save('ana', 'oura', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: null });
-  store.saves.length = 0;
+  await store.save('ana', 'oura', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: null, scope: null });
   sleeps = [];
 });
 
@@ -42,12 +42,12 @@ const transport = () => ({
   backoffMs: 10,
 });
 
-function client(tokens: TokenProvider = provider()): OuraClient {
+function client(tokens: AccessTokenSource = provider()): OuraClient {
   return new OuraClient({ baseUrl: server.url, tokens, transport: transport() });
 }
 
-function provider(): RefreshingTokenProvider {
-  return new RefreshingTokenProvider({
+function provider(): RefreshingAccessToken {
+  return new RefreshingAccessToken({
     provider: 'oura',
     athlete: 'ana',
     store,
@@ -56,15 +56,6 @@ function provider(): RefreshingTokenProvider {
     clientSecret: server.clientSecret,
     transport: transport(),
   });
-}
-
-async function caught(p: Promise<unknown>): Promise<ObservationError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as ObservationError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('OuraClient reading collections', () => {
@@ -121,7 +112,7 @@ describe('OuraClient authentication', () => {
     expect(refresh.form).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'refresh-0', client_id: server.clientId });
     const saved = await store.load('ana', 'oura');
     expect(saved).toMatchObject({ accessToken: 'oura-access-1', refreshToken: 'oura-refresh-1' });
-    expect(saved!.expiresAt).toBeGreaterThan(Date.now() / 1000);
+    expect(Date.parse(saved!.expiresAt!)).toBeGreaterThan(Date.now());
     expect(server.collectionRequests().at(-1)!.authorization).toBe('Bearer oura-access-1');
     // the old refresh token was spent: only the persisted one works from now on
     expect(server.validRefreshTokens.has('refresh-0')).toBe(false);
@@ -148,7 +139,7 @@ describe('OuraClient authentication', () => {
 
   it('says the athlete is not connected when no tokens are stored', async () => {
     const empty = new InMemoryTokenStore();
-    const p = new RefreshingTokenProvider({ provider: 'oura', athlete: 'bob', store: empty, tokenUrl: server.tokenUrl, clientId: 'x', clientSecret: 'y' });
+    const p = new RefreshingAccessToken({ provider: 'oura', athlete: 'bob', store: empty, tokenUrl: server.tokenUrl, clientId: 'x', clientSecret: 'y' });
     const e = await caught(client(p).dailyReadiness('2025-07-05', '2025-07-05'));
     expect(e.type).toBe('NotConnected');
     expect(e.retryable).toBe(false);
@@ -157,7 +148,7 @@ describe('OuraClient authentication', () => {
 
   it('names the missing client id instead of calling the token endpoint', async () => {
     server.validAccessTokens.delete('access-0');
-    const p = new RefreshingTokenProvider({ provider: 'oura', athlete: 'ana', store, tokenUrl: server.tokenUrl, clientId: undefined, clientSecret: 's' });
+    const p = new RefreshingAccessToken({ provider: 'oura', athlete: 'ana', store, tokenUrl: server.tokenUrl, clientId: undefined, clientSecret: 's' });
     const e = await caught(client(p).dailyReadiness('2025-07-05', '2025-07-05'));
     expect(e.type).toBe('ObservationConfig');
     expect(e.message).toContain('OURA_CLIENT_ID');
@@ -166,8 +157,8 @@ describe('OuraClient authentication', () => {
   it('accepts a legacy personal access token, which cannot be refreshed', async () => {
     server.validAccessTokens.add('my-pat');
     server.data.daily_readiness.push(readinessItem('2025-07-05'));
-    const pat = ouraTokenProvider({ athlete: 'ana', store, env: { OURA_PERSONAL_ACCESS_TOKEN: 'my-pat' } });
-    expect(pat).toBeInstanceOf(StaticTokenProvider);
+    const pat = ouraAccessToken({ athlete: 'ana', store, env: { OURA_PERSONAL_ACCESS_TOKEN: 'my-pat' } });
+    expect(pat).toBeInstanceOf(PersonalAccessToken);
     expect(await client(pat).dailyReadiness('2025-07-05', '2025-07-05')).toHaveLength(1);
     server.validAccessTokens.delete('my-pat');
     const e = await caught(client(pat).dailyReadiness('2025-07-05', '2025-07-05'));

@@ -1,14 +1,16 @@
 import { type FakeStravaServer, startFakeStravaServer, summaryActivity } from '../../support/fake-strava-server';
-import { StravaClient, stravaConfigFromEnv, type StravaRateLimiter, stravaTokenProvider } from '../../../src/observation/strava-client';
-import { InMemoryTokenStore } from '../../../src/observation/oauth-tokens';
-import { type ObservationError, RateLimitError, ReconnectRequiredError } from '../../../src/observation/errors';
+import { StravaClient, stravaConfigFromEnv, type StravaRateLimiter, stravaAccessToken } from '../../../src/observation/strava-client';
+import { InMemoryTokenStore } from '../../../src/secrets/in-memory-token-store';
+import { RateLimitError, ReconnectRequiredError } from '../../../src/observation/errors';
 import { rideFromStrava } from '../../../src/observation/normalisers';
+import { caught } from './caught';
 
 let server: FakeStravaServer;
 let store: InMemoryTokenStore;
 let nowMs: number;
 
-const epoch = (iso: string) => Date.parse(iso) / 1000;
+const epoch = (text: string) => Date.parse(text) / 1000;
+const iso = (ms: number) => new Date(ms).toISOString();
 
 beforeEach(async () => {
   server = await startFakeStravaServer();
@@ -16,8 +18,7 @@ beforeEach(async () => {
   server.validRefreshTokens.add('refresh-0');
   store = new InMemoryTokenStore();
   nowMs = Date.parse('2025-07-05T10:07:00Z');
-  await store.save('ana', 'strava', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: nowMs / 1000 + 3600 });
-  store.saves.length = 0;
+  await store.save('ana', 'strava', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: iso(nowMs + 3600_000), scope: null });
 });
 
 afterEach(() => server.close());
@@ -34,19 +35,10 @@ function client(opts: { perPage?: number; limiter?: StravaRateLimiter } = {}): S
   const e = env();
   return new StravaClient({
     baseUrl: e.STRAVA_BASE_URL,
-    tokens: stravaTokenProvider({ athlete: 'ana', store, env: e, transport: transport() }),
+    tokens: stravaAccessToken({ athlete: 'ana', store, env: e, transport: transport() }),
     transport: transport(),
     ...opts,
   });
-}
-
-async function caught(p: Promise<unknown>): Promise<ObservationError> {
-  try {
-    await p;
-  } catch (e) {
-    return e as ObservationError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('StravaClient listing activities', () => {
@@ -105,7 +97,7 @@ describe('StravaClient listing activities', () => {
 
 describe('StravaClient tokens', () => {
   it('refreshes an expired token before calling and persists the rotated refresh token, so a restart keeps access', async () => {
-    await store.save('ana', 'strava', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: nowMs / 1000 - 10 });
+    await store.save('ana', 'strava', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: iso(nowMs - 10_000), scope: null });
     server.activities.push(summaryActivity(1, '2025-07-01T09:00:00'));
     await client().listActivities({ after: 0, before: epoch('2025-08-01T00:00:00Z') });
 
@@ -116,19 +108,19 @@ describe('StravaClient tokens', () => {
       client_id: server.clientId,
       client_secret: server.clientSecret,
     });
-    expect(store.saves.at(-1)!.tokens).toMatchObject({ accessToken: 'strava-access-1', refreshToken: 'strava-refresh-1' });
+    expect(await store.load('ana', 'strava')).toMatchObject({ accessToken: 'strava-access-1', refreshToken: 'strava-refresh-1' });
     expect(server.validRefreshTokens.has('refresh-0')).toBe(false);
 
     // "restart": a new client from the same store, with the access token expired again
     const saved = (await store.load('ana', 'strava'))!;
-    await store.save('ana', 'strava', { ...saved, expiresAt: nowMs / 1000 - 10 });
+    await store.save('ana', 'strava', { ...saved, expiresAt: iso(nowMs - 10_000) });
     const list = await client().listActivities({ after: 0, before: epoch('2025-08-01T00:00:00Z') });
     expect(list).toHaveLength(1);
-    expect(store.saves.at(-1)!.tokens.refreshToken).toBe('strava-refresh-2');
+    expect((await store.load('ana', 'strava'))!.refreshToken).toBe('strava-refresh-2');
   });
 
   it('shares one refresh between concurrent calls (a rotated refresh token works once)', async () => {
-    await store.save('ana', 'strava', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: nowMs / 1000 - 10 });
+    await store.save('ana', 'strava', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: iso(nowMs - 10_000), scope: null });
     const c = client();
     const range = { after: 0, before: epoch('2025-08-01T00:00:00Z') };
     await Promise.all([c.listActivities(range), c.listActivities(range)]);
@@ -148,10 +140,10 @@ describe('StravaClient tokens', () => {
   });
 
   it('names the missing STRAVA_CLIENT_SECRET when a refresh is needed', async () => {
-    await store.save('ana', 'strava', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: nowMs / 1000 - 10 });
+    await store.save('ana', 'strava', { accessToken: 'access-0', refreshToken: 'refresh-0', expiresAt: iso(nowMs - 10_000), scope: null });
     const c = new StravaClient({
       baseUrl: server.url,
-      tokens: stravaTokenProvider({ athlete: 'ana', store, env: { ...env(), STRAVA_CLIENT_SECRET: '' }, transport: transport() }),
+      tokens: stravaAccessToken({ athlete: 'ana', store, env: { ...env(), STRAVA_CLIENT_SECRET: '' }, transport: transport() }),
       transport: transport(),
     });
     const e = await caught(c.listActivities({ after: 0, before: 1e10 }));
