@@ -36,9 +36,12 @@ describe('migrate', () => {
         'observations',
         'overrides',
         'plans',
+        'provider_accounts',
         'reflections',
         'reports',
         'schema_migrations',
+        'webhook_events',
+        'webhook_subscriptions',
       ].sort(),
     );
 
