@@ -6,7 +6,7 @@ import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { startTestDevServer } from '../../support/dev-server';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { waitForStatus } from '../../support/mission-client';
-import { startFakeOuraServer, type FakeOuraServer } from '../../support/fake-oura-server';
+import { postOuraEvent, startFakeOuraServer, type FakeOuraServer } from '../../support/fake-oura-server';
 import { openWorkerResources, type WorkerResources } from '../../../src/worker/activity-deps';
 import { createWorker } from '../../../src/worker/run-worker';
 import { missionWorkflow } from '../../../src/workflows';
@@ -17,7 +17,9 @@ import { localDate } from '../../../src/domain/schedule';
 import { WebhookStore } from '../../../src/memory';
 import type { RunningDevServer } from '../../../src/infra/temporal-dev-server';
 import {
+  handshakeToken,
   OuraSubscriptionClient,
+  serveWebhooksFromEnv,
   startWebhookReceiver,
   subscribe,
   temporalMissionSignaller,
@@ -128,5 +130,29 @@ describe('an Oura event reaches the running mission as dataReady', () => {
     expect(await signalsInHistory()).toHaveLength(1);
     const row = await db.pool.query(`SELECT status, detail FROM webhook_events ORDER BY received_at DESC LIMIT 1`);
     expect(row.rows).toEqual([{ status: 'ignored', detail: 'tdf_sim_2025: paused' }]);
+  }, 120_000);
+
+  it('is served the way `lanterne up` and `lanterne worker` serve it, only when LANTERNE_WEBHOOK_PORT is set', async () => {
+    const base = { temporalAddress: server.address, namespace: 'default', databaseUrl: db.url };
+    expect(await serveWebhooksFromEnv({ ...base, env: { OURA_CLIENT_SECRET: oura.clientSecret } })).toBeNull();
+    const served = await serveWebhooksFromEnv({ ...base, env: { LANTERNE_WEBHOOK_PORT: '0', LANTERNE_WEBHOOK_PATH: '/in', OURA_CLIENT_SECRET: oura.clientSecret } });
+    try {
+      expect(served!.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/in$/);
+      const hello = await fetch(`${served!.url}/oura?verification_token=${handshakeToken('oura', oura.clientSecret)}&challenge=abc`);
+      expect(await hello.json()).toEqual({ challenge: 'abc' });
+      await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'resume' }] });
+      for (let i = 0; i < 80 && (await handle.describe()).typedSearchAttributes.get(PHASE) === 'paused'; i++) await new Promise((r) => setTimeout(r, 250));
+      const event = { event_type: 'create', data_type: 'daily_sleep', object_id: 'daily-sleep-doc-3c', event_time: '2026-07-14T07:01:00+02:00', user_id: oura.userId };
+      expect(await postOuraEvent(`${served!.url}/oura`, event, { secret: oura.clientSecret })).toBe(200);
+      // The dispatch runs after the answer: wait for the mission's history to show it.
+      let signals = await signalsInHistory();
+      for (let i = 0; i < 80 && signals.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        signals = await signalsInHistory();
+      }
+      expect(signals.map((x) => x.objectId)).toEqual(['readiness-doc-7f3a', 'daily-sleep-doc-3c']);
+    } finally {
+      await served?.close();
+    }
   }, 120_000);
 });
