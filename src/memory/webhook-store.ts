@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 
 /**
  * The webhook tables in PostgreSQL (migration `0004_webhooks`):
@@ -72,10 +72,8 @@ export class WebhookStore {
    * one athlete: connecting it for another handle moves it (the latest connect wins).
    */
   async saveProviderAccount(athlete: string, provider: WebhookProvider, providerUserId: string): Promise<{ movedFrom: string | null }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const moved = await client.query<{ athlete: string }>(
+    const moved = await inTransaction(this.pool, async (client) => {
+      const gone = await client.query<{ athlete: string }>(
         `DELETE FROM provider_accounts WHERE provider = $1 AND provider_user_id = $2 AND athlete <> $3 RETURNING athlete`,
         [provider, providerUserId, athlete],
       );
@@ -84,14 +82,9 @@ export class WebhookStore {
          ON CONFLICT (athlete, provider) DO UPDATE SET provider_user_id = EXCLUDED.provider_user_id, updated_at = now()`,
         [athlete, provider, providerUserId],
       );
-      await client.query('COMMIT');
-      return { movedFrom: moved.rows[0]?.athlete ?? null };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return gone.rows[0]?.athlete ?? null;
+    });
+    return { movedFrom: moved };
   }
 
   async athleteForProviderUser(provider: WebhookProvider, providerUserId: string): Promise<string | null> {
@@ -120,9 +113,7 @@ export class WebhookStore {
 
   /** Makes the stored subscriptions of `provider` exactly `subs` (what the provider just listed). */
   async replaceSubscriptions(provider: WebhookProvider, subs: readonly Omit<StoredSubscription, 'provider'>[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(`DELETE FROM webhook_subscriptions WHERE provider = $1`, [provider]);
       for (const s of subs) {
         await client.query(
@@ -131,13 +122,7 @@ export class WebhookStore {
           [provider, s.subscriptionId, s.callbackUrl, s.dataType, s.eventType, s.expiresAt],
         );
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async subscriptions(provider: WebhookProvider): Promise<StoredSubscription[]> {
@@ -242,4 +227,20 @@ function eventRecord(r: Record<string, unknown>): WebhookEventRecord {
     attempts: r.attempts as number,
     receivedAt: (r.received_at as Date).toISOString(),
   };
+}
+
+/** `work` in one transaction on one connection (main's pg-support has the same helper: use it once merged). */
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }

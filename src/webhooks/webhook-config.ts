@@ -27,9 +27,9 @@ export function webhookServerConfigFromEnv(env: NodeJS.ProcessEnv = process.env)
   return { host: env.LANTERNE_WEBHOOK_HOST?.trim() || WEBHOOK_DEFAULTS.host, port, pathPrefix: webhookPathPrefix(env) };
 }
 
-/** LANTERNE_WEBHOOK_PATH normalised: a leading slash, no trailing slash ('' = the root). */
+/** LANTERNE_WEBHOOK_PATH normalised: a leading slash, no trailing slash; unset or empty = /webhooks, "/" = the root. */
 export function webhookPathPrefix(env: NodeJS.ProcessEnv = process.env): string {
-  const raw = env.LANTERNE_WEBHOOK_PATH?.trim() ?? WEBHOOK_DEFAULTS.path;
+  const raw = env.LANTERNE_WEBHOOK_PATH?.trim() || WEBHOOK_DEFAULTS.path;
   if (!/^\/?[A-Za-z0-9._~\-/]*$/.test(raw) || raw.includes('//')) {
     throw new UserError(`LANTERNE_WEBHOOK_PATH=${raw} is not a URL path`, 'use a path such as /webhooks (letters, digits, ".", "_", "-", "~" and "/")');
   }

@@ -72,11 +72,26 @@ function explained<T>(provider: WebhookProvider, p: Promise<T>): Promise<T> {
   });
 }
 
-async function withStore<T>(fn: (store: WebhookStore) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` for each provider named (or configured), in order, with its subscription client and
+ * our callback, against the database; returns the results and the known provider accounts.
+ */
+async function perProvider<T>(
+  providerArg: string | undefined,
+  verb: string,
+  needCallback: boolean,
+  work: (manage: ManageOptions, callbackUrl: string | null) => Promise<T>,
+): Promise<{ providers: WebhookProvider[]; results: T[]; accounts: ProviderAccount[] }> {
+  const env = process.env;
+  const providers = providersFrom(providerArg, env);
+  const targets = providers.map((p) => ({ provider: p, ...setup(p, env, needCallback, verb) }));
   const pool = new Pool({ connectionString: databaseUrl(), max: 2 });
   try {
     await migrate(pool);
-    return await fn(new WebhookStore(pool));
+    const store = new WebhookStore(pool);
+    const results: T[] = [];
+    for (const t of targets) results.push(await explained(t.provider, work({ api: t.api, clientSecret: t.clientSecret, store }, t.callbackUrl)));
+    return { providers, results, accounts: await store.providerAccounts() };
   } finally {
     await pool.end();
   }
@@ -130,16 +145,8 @@ export function registerWebhooksCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (providerArg: string | undefined, o: { json?: boolean }) => {
-        const env = process.env;
-        const targets = providersFrom(providerArg, env).map((p) => ({ provider: p, ...setup(p, env, true, 'subscribe') }));
-        const reports = await withStore(async (store) => {
-          const out: SubscribeReport[] = [];
-          for (const t of targets) out.push(await explained(t.provider, subscribe({ api: t.api, clientSecret: t.clientSecret, store }, t.callbackUrl!)));
-          return { reports: out, accounts: await store.providerAccounts() };
-        });
-        output(Boolean(o.json), reports, () =>
-          reports.reports.map((r) => `${formatSubscribe(r)}\n${formatAccounts(reports.accounts, r.provider)}`).join('\n'),
-        );
+        const { results, accounts } = await perProvider(providerArg, 'subscribe', true, (manage, callbackUrl) => subscribe(manage, callbackUrl!));
+        output(Boolean(o.json), { reports: results, accounts }, () => results.map((r) => `${formatSubscribe(r)}\n${formatAccounts(accounts, r.provider)}`).join('\n'));
       }),
     );
 
@@ -149,16 +156,11 @@ export function registerWebhooksCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (providerArg: string | undefined, o: { json?: boolean }) => {
-        const env = process.env;
-        const targets = providersFrom(providerArg, env).map((p) => ({ provider: p, ...setup(p, env, false, 'list') }));
-        const result = await withStore(async (store) => {
-          const rows: SubscriptionRow[] = [];
-          for (const t of targets) rows.push(...(await explained(t.provider, listSubscriptions({ api: t.api, clientSecret: t.clientSecret, store }, t.callbackUrl))));
-          return { subscriptions: rows, accounts: await store.providerAccounts() };
-        });
-        output(Boolean(o.json), result, () => {
-          const head = result.subscriptions.length ? formatRows(result.subscriptions, Date.now()) : `no subscriptions at ${targets.map((t) => t.provider).join(' or ')}\n  → run \`lanterne webhooks subscribe\``;
-          return [head, ...targets.map((t) => formatAccounts(result.accounts, t.provider))].join('\n');
+        const { providers, results, accounts } = await perProvider(providerArg, 'list', false, listSubscriptions);
+        const subscriptions = results.flat();
+        output(Boolean(o.json), { subscriptions, accounts }, () => {
+          const head = subscriptions.length ? formatRows(subscriptions, Date.now()) : `no subscriptions at ${providers.join(' or ')}\n  → run \`lanterne webhooks subscribe\``;
+          return [head, ...providers.map((p) => formatAccounts(accounts, p))].join('\n');
         });
       }),
     );
@@ -170,13 +172,8 @@ export function registerWebhooksCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(
       action(async (providerArg: string | undefined, o: { all?: boolean; json?: boolean }) => {
-        const env = process.env;
-        const targets = providersFrom(providerArg, env).map((p) => ({ provider: p, ...setup(p, env, !o.all, 'unsubscribe') }));
-        const removed = await withStore(async (store) => {
-          const rows: SubscriptionRow[] = [];
-          for (const t of targets) rows.push(...(await explained(t.provider, unsubscribe({ api: t.api, clientSecret: t.clientSecret, store }, t.callbackUrl, Boolean(o.all)))));
-          return rows;
-        });
+        const { results } = await perProvider(providerArg, 'unsubscribe', !o.all, (manage, callbackUrl) => unsubscribe(manage, callbackUrl, Boolean(o.all)));
+        const removed = results.flat();
         output(Boolean(o.json), { removed }, () =>
           removed.length ? `removed ${removed.length} subscription${removed.length === 1 ? '' : 's'}:\n${formatRows(removed, Date.now())}` : 'nothing to remove: no subscription calls this installation’s callback (use --all for the others)',
         );

@@ -1,7 +1,7 @@
-import type { Logger } from '@temporalio/common';
 import { startFakeOuraServer, type FakeOuraServer } from '../../support/fake-oura-server';
 import { startFakeStravaServer, type FakeStravaServer } from '../../support/fake-strava-server';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { recordingLogger } from '../../support/test-logger';
 import { migrate, WebhookStore } from '../../../src/memory';
 import { startWebhookReceiver, type RunningWebhookReceiver } from '../../../src/webhooks';
 import { buildOnce, cleanEnv, runCli } from './run-cli';
@@ -16,8 +16,6 @@ let strava: FakeStravaServer;
 let db: TestDatabase;
 let receiver: RunningWebhookReceiver;
 
-const silent: Logger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
 beforeAll(async () => {
   buildOnce();
   [oura, strava, db] = await Promise.all([startFakeOuraServer(), startFakeStravaServer(), createTestDatabase('lanterne_cli_webhooks')]);
@@ -31,7 +29,7 @@ beforeAll(async () => {
     secrets: { ouraClientSecret: oura.clientSecret, stravaClientSecret: strava.clientSecret },
     store,
     signalAthleteMissions: async () => ({ signalled: 0, skipped: ['no missions in this test'] }),
-    log: silent,
+    log: recordingLogger(),
     dispatcher: { sweepEveryMs: 0 },
   });
 }, 120_000);

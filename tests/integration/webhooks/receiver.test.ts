@@ -1,7 +1,7 @@
-import type { Logger, LogLevel, LogMetadata } from '@temporalio/common';
 import { startFakeOuraServer, postOuraEvent, signOuraDelivery, type FakeOuraServer, type OuraWebhookEvent } from '../../support/fake-oura-server';
 import { startFakeStravaServer, type FakeStravaServer } from '../../support/fake-strava-server';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { recordingLogger } from '../../support/test-logger';
 import { migrate, WebhookStore } from '../../../src/memory';
 import { freePort } from '../../../src/infra/ports';
 import type { DataReadyInput } from '../../../src/shared/mission-api';
@@ -44,15 +44,8 @@ const signaller: SignalAthleteMissions = async (athlete, input) => {
   return { signalled: 1, skipped: [] };
 };
 
-const logs: { level: LogLevel; message: string; meta?: LogMetadata }[] = [];
-const log: Logger = {
-  log: (level, message, meta) => logs.push({ level, message, meta }),
-  trace: (m, meta) => log.log('TRACE', m, meta),
-  debug: (m, meta) => log.log('DEBUG', m, meta),
-  info: (m, meta) => log.log('INFO', m, meta),
-  warn: (m, meta) => log.log('WARN', m, meta),
-  error: (m, meta) => log.log('ERROR', m, meta),
-};
+const log = recordingLogger();
+const logs = log.entries;
 
 const ouraCallback = () => `${receiver.url}/oura`;
 const stravaCallback = () => `${receiver.url}/strava`;

@@ -109,6 +109,7 @@ describe('webhook configuration', () => {
     expect(webhookServerConfigFromEnv({ LANTERNE_WEBHOOK_PORT: '8788' })).toEqual({ host: '127.0.0.1', port: 8788, pathPrefix: '/webhooks' });
     expect(webhookServerConfigFromEnv({ LANTERNE_WEBHOOK_PORT: '0', LANTERNE_WEBHOOK_HOST: '0.0.0.0', LANTERNE_WEBHOOK_PATH: 'hooks/' })).toEqual({ host: '0.0.0.0', port: 0, pathPrefix: '/hooks' });
     expect(webhookPathPrefix({ LANTERNE_WEBHOOK_PATH: '/' })).toBe('');
+    expect(webhookPathPrefix({ LANTERNE_WEBHOOK_PATH: '' })).toBe('/webhooks'); // as an empty line in .env leaves it
   });
 
   it('names a bad port or path and what is accepted', () => {
