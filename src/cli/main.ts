@@ -10,6 +10,7 @@ import { registerExtraCommands } from './extra-commands';
 import { jsonLinesLogger } from '../worker/logger';
 import { openWorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
+import { serveWebhooksFromEnv } from '../webhooks';
 
 const pkg = require('../../package.json') as { version: string };
 
@@ -44,15 +45,18 @@ export function buildProgram(): Command {
         } finally {
           await admin.close();
         }
-        const resources = await openWorkerResources({ databaseUrl: databaseUrl(), namespace, temporalUiUrl: process.env.TEMPORAL_UI_URL ?? null });
+        const dbUrl = databaseUrl();
+        const resources = await openWorkerResources({ databaseUrl: dbUrl, namespace, temporalUiUrl: process.env.TEMPORAL_UI_URL ?? null });
         const { worker, connection } = await createWorker({ address, namespace, deps: resources.deps });
+        const webhooks = await serveWebhooksFromEnv({ temporalAddress: address, namespace, databaseUrl: dbUrl });
         const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
-        process.stderr.write(JSON.stringify({ level: 'INFO', message: 'worker running', address, namespace }) + '\n');
+        process.stderr.write(JSON.stringify({ level: 'INFO', message: 'worker running', address, namespace, ...(webhooks ? { webhooks: webhooks.url } : {}) }) + '\n');
         try {
           await worker.run();
         } finally {
+          await webhooks?.close();
           await connection.close();
           await resources.close();
         }

@@ -18,6 +18,7 @@ import { startMission } from '../client/missions';
 import { localDate } from '../domain/schedule';
 import { upStateFile, type UpState } from './cli-support';
 import { launchDashboard } from './dashboard-launch';
+import { serveWebhooksFromEnv } from '../webhooks';
 
 export interface UpOptions {
   mission: string;
@@ -132,6 +133,11 @@ export async function up(opts: UpOptions): Promise<void> {
       ? await launchDashboard({ memory: resources.deps.memory, client, token, temporalUiUrl: uiUrl, namespace })
       : null;
     if (dashboard) started.push({ name: 'the dashboard', stop: dashboard.close });
+    const webhooks = await serveWebhooksFromEnv({ temporalAddress: address, namespace, databaseUrl });
+    if (webhooks) {
+      started.push({ name: 'the webhook receiver', stop: webhooks.close });
+      say(opts.json, `Webhook receiver on ${webhooks.url}/oura and ${webhooks.url}/strava.`);
+    }
 
     // The mission, from today, and today's cycle at once.
     const { workflowId, handle, started: freshStart } = await startMission(client, resources.deps.memory, mission, {

@@ -14,3 +14,13 @@ export * from './records';
 export { AthleteExistsError, HANDLE_RE, fieldsFromProfile, type AthleteFields, type AthleteRecord } from './athlete-store';
 export type { TransactionStores } from './memory-store';
 export type { RideRecord } from './ride-store';
+export {
+  WebhookStore,
+  WEBHOOK_PROVIDERS,
+  type WebhookProvider,
+  type ProviderAccount,
+  type StoredSubscription,
+  type WebhookEventRecord,
+  type WebhookEventStatus,
+  type NewWebhookEvent,
+} from './webhook-store';

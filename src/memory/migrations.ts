@@ -282,6 +282,51 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Webhooks: which provider account belongs to which athlete (learned at \`lanterne connect\`),
+    // the providers' subscriptions Lanterne manages, and every event received, keyed by the
+    // provider's event identity so a redelivery is recognised at the door. No health values and
+    // no secrets: account and document ids only.
+    id: '0007_webhooks',
+    sql: `
+      CREATE TABLE provider_accounts (
+        athlete          text        NOT NULL CHECK (athlete <> ''),
+        provider         text        NOT NULL CHECK (provider IN ('oura', 'strava')),
+        provider_user_id text        NOT NULL CHECK (provider_user_id <> ''),
+        updated_at       timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, provider),
+        UNIQUE (provider, provider_user_id)
+      );
+
+      CREATE TABLE webhook_subscriptions (
+        provider        text        NOT NULL CHECK (provider IN ('oura', 'strava')),
+        subscription_id text        NOT NULL CHECK (subscription_id <> ''),
+        callback_url    text        NOT NULL,
+        data_type       text,
+        event_type      text,
+        expires_at      timestamptz,
+        updated_at      timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (provider, subscription_id)
+      );
+
+      CREATE TABLE webhook_events (
+        provider           text        NOT NULL CHECK (provider IN ('oura', 'strava')),
+        event_id           text        NOT NULL CHECK (event_id <> ''),
+        provider_user_id   text        NOT NULL,
+        input              jsonb,
+        status             text        NOT NULL CHECK (status IN ('pending', 'signalled', 'ignored', 'failed')),
+        detail             text,
+        athlete            text,
+        missions_signalled integer     NOT NULL DEFAULT 0,
+        attempts           integer     NOT NULL DEFAULT 0,
+        claimed_at         timestamptz,
+        received_at        timestamptz NOT NULL DEFAULT now(),
+        updated_at         timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (provider, event_id)
+      );
+      CREATE INDEX webhook_events_pending ON webhook_events (received_at) WHERE status = 'pending';
+    `,
+  },
 ];
 
 /**

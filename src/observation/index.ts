@@ -14,4 +14,5 @@ export * from './training-load';
 export { SyntheticAthlete, syntheticSources } from './synthetic-athlete';
 export type { SyntheticAthleteConfig, SyntheticEvent, SyntheticWorkout, SyntheticDayState } from './synthetic-athlete';
 export { connectOAuth, connectProvider, consentUrl, DEFAULT_CALLBACK_PORT } from './oauth-connect';
-export type { ConnectOptions } from './oauth-connect';
+export type { ConnectOptions, ConnectResult } from './oauth-connect';
+export { fetchProviderUserId } from './provider-identity';

@@ -12,6 +12,7 @@ import { resolveTransport, type TransportOptions } from './http-json';
 import { exchangeToken, type OAuthTokens, type TokenStore } from './oauth-tokens';
 import { OURA_DEFAULTS, ouraConfigFromEnv } from './oura-client';
 import { STRAVA_DEFAULTS, stravaConfigFromEnv } from './strava-client';
+import { fetchProviderUserId } from './provider-identity';
 
 export const DEFAULT_CALLBACK_PORT = 8765;
 
@@ -128,9 +129,19 @@ export async function connectOAuth(o: ConnectOptions): Promise<OAuthTokens> {
   }
 }
 
+/** What `connectProvider` reports: never the tokens. */
+export interface ConnectResult {
+  scope: string | null;
+  /** The account's id at the provider (what its webhook events carry), or null when it could not be read. */
+  providerUserId: string | null;
+  /** Why the id could not be read (the connection itself still succeeded). */
+  providerUserError: string | null;
+}
+
 /**
  * `lanterne connect <provider>`: the flow configured from the environment, with the tokens saved
- * to the store for the athlete. Returns the granted scope (never the tokens).
+ * to the store for the athlete, then the account's provider id read with the new access token
+ * (so webhook events find the athlete). Returns the granted scope and that id (never the tokens).
  */
 export async function connectProvider(
   provider: ObservationProvider,
@@ -143,7 +154,7 @@ export async function connectProvider(
     timeoutMs?: number;
     transport?: TransportOptions;
   },
-): Promise<{ scope: string | null }> {
+): Promise<ConnectResult> {
   const env = opts.env ?? process.env;
   const cfg = provider === 'oura' ? ouraConfigFromEnv(env) : stravaConfigFromEnv(env);
   const portText = env.LANTERNE_OAUTH_CALLBACK_PORT;
@@ -164,5 +175,11 @@ export async function connectProvider(
     transport: opts.transport,
   });
   await opts.store.save(opts.athlete, provider, tokens);
-  return { scope: tokens.scope ?? null };
+  const scope = tokens.scope ?? null;
+  try {
+    const providerUserId = await fetchProviderUserId(provider, tokens.accessToken, { env, transport: opts.transport });
+    return { scope, providerUserId, providerUserError: null };
+  } catch (err) {
+    return { scope, providerUserId: null, providerUserError: (err as Error).message };
+  }
 }

@@ -4,7 +4,15 @@
  * date-only `end_date` is read as midnight (so that day is excluded) and `/sleep` treats
  * `start_date` as exclusive. Tests can script the next answers of a path (401, 429, 5xx, a hang,
  * a body that is not JSON) and read every request received.
+ *
+ * It also speaks Oura's webhook protocol (docs/webhook-protocols.md): `/v2/webhook/subscription`
+ * with the app's `x-client-id`/`x-client-secret` (list, create, renew, delete), where a create first
+ * performs the GET handshake against the callback (`verification_token`, `challenge`, answer
+ * `{"challenge": …}`), and `deliver()` POSTs an event to every matching subscription, signed with
+ * `x-oura-signature` = HMAC-SHA256(client secret, `x-oura-timestamp` + body) in upper-case hex,
+ * retrying up to 10 times while the answer is not 2xx, as Oura documents.
  */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -27,9 +35,37 @@ export interface RecordedRequest {
   form: Record<string, string>;
 }
 
+export interface OuraWebhookSubscription {
+  id: string;
+  callback_url: string;
+  event_type: string;
+  data_type: string;
+  expiration_time: string;
+}
+
+export interface OuraWebhookEvent {
+  event_type: string;
+  data_type: string;
+  object_id: string;
+  event_time: string;
+  user_id: string;
+}
+
 export interface FakeOuraServer {
   /** Base URL to give the client (`OURA_BASE_URL`). */
   url: string;
+  /** The Oura user id of the connected account (`personal_info.id`, webhook `user_id`). */
+  userId: string;
+  subscriptions: OuraWebhookSubscription[];
+  /** Every handshake the fake made against a callback, with the status it got. */
+  handshakes: { callbackUrl: string; status: number }[];
+  /** How long a new or renewed subscription lives (Oura does not document it; tests choose). */
+  subscriptionLifetimeMs: number;
+  /**
+   * Delivers an event as Oura does to every subscription for its data and event type: signed,
+   * retried while the answer is not 2xx (at most 1 + 10 attempts). Returns each attempt's status.
+   */
+  deliver(event: OuraWebhookEvent, opts?: { secret?: string; maxRetries?: number }): Promise<number[]>;
   tokenUrl: string;
   authorizeUrl: string;
   data: Record<OuraCollectionName, Record<string, unknown>[]>;
@@ -129,6 +165,14 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
       return json(res, 400, { error: 'unsupported_grant_type' });
     }
 
+    if (u.pathname === '/v2/usercollection/personal_info' && req.method === 'GET') {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!state.validAccessTokens.has(token)) return json(res, 401, { detail: 'Unauthorized: token invalid, expired or revoked' });
+      return json(res, 200, { id: state.userId, age: 34, weight: 64.5, height: 1.71, biological_sex: 'female', email: 'rider@lanterne.test' });
+    }
+
+    if (u.pathname.startsWith('/v2/webhook/subscription')) return webhookSubscriptionRoute(req, res, u, bodyText);
+
     const m = /^\/v2\/usercollection\/(daily_readiness|daily_sleep|sleep|daily_activity)$/.exec(u.pathname);
     if (m && req.method === 'GET') {
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -155,6 +199,68 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
     json(res, 404, { detail: `no route ${req.method} ${u.pathname}` });
   };
 
+  const lifetime = () => new Date(Date.now() + state.subscriptionLifetimeMs).toISOString();
+
+  const webhookSubscriptionRoute = async (req: IncomingMessage, res: ServerResponse, u: URL, bodyText: string): Promise<void> => {
+    if (req.headers['x-client-id'] !== state.clientId || req.headers['x-client-secret'] !== state.clientSecret) {
+      return json(res, 401, { detail: 'Invalid client credentials' });
+    }
+    const renew = /^\/v2\/webhook\/subscription\/renew\/([^/]+)$/.exec(u.pathname);
+    const one = /^\/v2\/webhook\/subscription\/([^/]+)$/.exec(u.pathname);
+    if (u.pathname === '/v2/webhook/subscription' && req.method === 'GET') return json(res, 200, state.subscriptions);
+    if (u.pathname === '/v2/webhook/subscription' && req.method === 'POST') {
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(bodyText) as Record<string, unknown>;
+      } catch {
+        return json(res, 422, { detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] });
+      }
+      const missing = ['callback_url', 'verification_token', 'event_type', 'data_type'].filter((f) => typeof body[f] !== 'string');
+      if (missing.length) return json(res, 422, { detail: missing.map((f) => ({ loc: ['body', f], msg: 'Field required', type: 'missing' })) });
+      if (!['create', 'update', 'delete'].includes(body.event_type as string)) {
+        return json(res, 422, { detail: [{ loc: ['body', 'event_type'], msg: "Input should be 'create', 'update' or 'delete'", type: 'enum' }] });
+      }
+      // The handshake: Oura calls the callback before it creates the subscription.
+      const challenge = randomBytes(8).toString('hex');
+      const check = new URL(body.callback_url as string);
+      check.searchParams.set('verification_token', body.verification_token as string);
+      check.searchParams.set('challenge', challenge);
+      const answer = await fetch(check).then(
+        async (r) => ({ status: r.status, body: (await r.json().catch(() => null)) as Record<string, unknown> | null }),
+        () => ({ status: 0, body: null }),
+      );
+      state.handshakes.push({ callbackUrl: body.callback_url as string, status: answer.status });
+      if (answer.status !== 200 || answer.body?.challenge !== challenge) {
+        return json(res, 400, { detail: `Verification of callback URL failed (HTTP ${answer.status})` });
+      }
+      const sub: OuraWebhookSubscription = {
+        id: randomUUID(),
+        callback_url: body.callback_url as string,
+        event_type: body.event_type as string,
+        data_type: body.data_type as string,
+        expiration_time: lifetime(),
+      };
+      state.subscriptions.push(sub);
+      return json(res, 201, sub);
+    }
+    if (renew && req.method === 'PUT') {
+      const sub = state.subscriptions.find((s) => s.id === renew[1]);
+      if (!sub) return json(res, 403, { detail: 'Webhook with specified id does not exist.' });
+      sub.expiration_time = lifetime();
+      return json(res, 200, sub);
+    }
+    if (one && (req.method === 'GET' || req.method === 'DELETE')) {
+      const i = state.subscriptions.findIndex((s) => s.id === one[1]);
+      if (i < 0) return json(res, 403, { detail: 'Webhook with specified id does not exist.' });
+      if (req.method === 'GET') return json(res, 200, state.subscriptions[i]);
+      state.subscriptions.splice(i, 1);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    json(res, 405, { detail: 'Method Not Allowed' });
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((e) => {
       res.writeHead(500);
@@ -166,6 +272,21 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
 
   const state: FakeOuraServer = {
     url: base,
+    userId: 'oura-user-6f1c',
+    subscriptions: [],
+    handshakes: [],
+    subscriptionLifetimeMs: 30 * 24 * 3600_000,
+    async deliver(event, opts = {}) {
+      const statuses: number[] = [];
+      for (const sub of state.subscriptions.filter((s) => s.data_type === event.data_type && s.event_type === event.event_type)) {
+        for (let attempt = 0; attempt <= (opts.maxRetries ?? 10); attempt++) {
+          const status = await postOuraEvent(sub.callback_url, event, { secret: opts.secret ?? state.clientSecret });
+          statuses.push(status);
+          if (status >= 200 && status < 300) break;
+        }
+      }
+      return statuses;
+    },
     tokenUrl: `${base}/oauth/token`,
     authorizeUrl: `${base}/oauth/authorize`,
     data: { daily_readiness: [], daily_sleep: [], sleep: [], daily_activity: [] },
@@ -261,4 +382,30 @@ export function sleepPeriodItem(day: string, over: Record<string, unknown> = {})
     efficiency: 93,
     ...over,
   };
+}
+
+// ---------------------------------------------------------------- webhook deliveries
+
+/** Oura's signature: upper-case hex HMAC-SHA256(client secret, timestamp + body). */
+export function signOuraDelivery(secret: string, timestamp: string, body: string): string {
+  return createHmac('sha256', secret).update(timestamp + body).digest('hex').toUpperCase();
+}
+
+/**
+ * One delivery as Oura makes it (POST, JSON, `x-oura-timestamp` in epoch seconds and
+ * `x-oura-signature`); tests use it directly for forged or malformed deliveries. Returns the status.
+ */
+export async function postOuraEvent(
+  callbackUrl: string,
+  event: unknown,
+  o: { secret: string; timestamp?: string; body?: string; signature?: string | null },
+): Promise<number> {
+  const body = o.body ?? JSON.stringify(event);
+  const timestamp = o.timestamp ?? String(Math.floor(Date.now() / 1000));
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-oura-timestamp': timestamp };
+  const signature = o.signature === undefined ? signOuraDelivery(o.secret, timestamp, body) : o.signature;
+  if (signature !== null) headers['x-oura-signature'] = signature;
+  const res = await fetch(callbackUrl, { method: 'POST', headers, body });
+  await res.arrayBuffer();
+  return res.status;
 }

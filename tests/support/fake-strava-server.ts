@@ -3,7 +3,15 @@
  * (`/oauth/authorize`, `/oauth/token`), on 127.0.0.1 port 0. Refresh tokens rotate and are single
  * use, as Strava documents. Every answer carries the `X-RateLimit-*` and `X-ReadRateLimit-*`
  * headers; tests set the limits and current usage. Tests can script the next answers of a path.
+ *
+ * It also speaks Strava's webhook protocol (docs/webhook-protocols.md): `/api/v3/push_subscriptions`
+ * with the app's client id and secret (one subscription per app; create is form data and first
+ * performs the GET handshake `hub.mode`/`hub.challenge`/`hub.verify_token` → `{"hub.challenge": …}`;
+ * view and delete take the credentials in the query), and `pushEvent()` POSTs an event to the
+ * subscription's callback, up to three attempts in all while the answer is not 200. Events carry
+ * no signature, as on Strava.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -22,9 +30,38 @@ export interface RecordedRequest {
   form: Record<string, string>;
 }
 
+export interface StravaPushSubscriptionRecord {
+  id: number;
+  resource_state: number;
+  application_id: number;
+  callback_url: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StravaWebhookEvent {
+  object_type: 'activity' | 'athlete';
+  object_id: number;
+  aspect_type: 'create' | 'update' | 'delete';
+  owner_id: number;
+  subscription_id: number;
+  event_time: number;
+  updates: Record<string, string>;
+}
+
 export interface FakeStravaServer {
   /** Base URL for the client (`STRAVA_BASE_URL`), ending in /api/v3. */
   url: string;
+  /** The connected athlete's Strava id (`/athlete` id, webhook `owner_id`). */
+  athleteId: number;
+  /** The app's push subscription (Strava allows one). */
+  subscription: StravaPushSubscriptionRecord | null;
+  handshakes: { callbackUrl: string; status: number }[];
+  /**
+   * Pushes an event to the subscription's callback as Strava does (`subscription_id` filled in
+   * unless given): at most three attempts while the answer is not 200. Returns each attempt's status.
+   */
+  pushEvent(event: Omit<StravaWebhookEvent, 'subscription_id'> & { subscription_id?: number }): Promise<number[]>;
   tokenUrl: string;
   authorizeUrl: string;
   activities: Record<string, unknown>[];
@@ -142,6 +179,16 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
       return json(res, 400, { message: 'Bad Request' });
     }
 
+    if (u.pathname === '/api/v3/athlete' && req.method === 'GET') {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!state.validAccessTokens.has(token)) {
+        return json(res, 401, { message: 'Authorization Error', errors: [{ resource: 'Athlete', field: 'access_token', code: 'invalid' }] }, headers);
+      }
+      return json(res, 200, { id: state.athleteId, resource_state: 2, firstname: 'Ana', lastname: 'Rider', city: 'Annecy' }, headers);
+    }
+
+    if (u.pathname.startsWith('/api/v3/push_subscriptions')) return pushSubscriptionRoute(req, res, u, form, headers);
+
     if (u.pathname === '/api/v3/athlete/activities' && req.method === 'GET') {
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       if (!state.validAccessTokens.has(token)) {
@@ -164,6 +211,46 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
     json(res, 404, { message: 'Record Not Found' }, headers);
   };
 
+  let nextSubscriptionId = 120475;
+  const appError = (res: ServerResponse, headers: Record<string, string>) =>
+    json(res, 401, { message: 'Authorization Error', errors: [{ resource: 'Application', field: 'client_id', code: 'invalid' }] }, headers);
+
+  const pushSubscriptionRoute = async (req: IncomingMessage, res: ServerResponse, u: URL, form: Record<string, string>, headers: Record<string, string>): Promise<void> => {
+    const creds = req.method === 'POST' ? form : Object.fromEntries(u.searchParams);
+    if (creds.client_id !== state.clientId || creds.client_secret !== state.clientSecret) return appError(res, headers);
+    const one = /^\/api\/v3\/push_subscriptions\/(\d+)$/.exec(u.pathname);
+    if (u.pathname === '/api/v3/push_subscriptions' && req.method === 'GET') return json(res, 200, state.subscription ? [state.subscription] : [], headers);
+    if (u.pathname === '/api/v3/push_subscriptions' && req.method === 'POST') {
+      const bad = (field: string, code: string) => json(res, 400, { message: 'Bad Request', errors: [{ resource: 'PushSubscription', field, code }] }, headers);
+      if (!form.callback_url) return bad('callback_url', 'missing');
+      if (form.callback_url.length > 255) return bad('callback_url', 'too long');
+      if (!form.verify_token) return bad('verify_token', 'missing');
+      if (state.subscription) return bad('callback url', 'already exists');
+      const challenge = randomBytes(8).toString('hex');
+      const check = new URL(form.callback_url);
+      check.searchParams.set('hub.mode', 'subscribe');
+      check.searchParams.set('hub.challenge', challenge);
+      check.searchParams.set('hub.verify_token', form.verify_token);
+      const answer = await fetch(check).then(
+        async (r) => ({ status: r.status, body: (await r.json().catch(() => null)) as Record<string, unknown> | null }),
+        () => ({ status: 0, body: null }),
+      );
+      state.handshakes.push({ callbackUrl: form.callback_url, status: answer.status });
+      if (answer.status !== 200 || answer.body?.['hub.challenge'] !== challenge) return bad('callback url', 'GET to callback URL does not return 200');
+      const now = new Date().toISOString();
+      state.subscription = { id: nextSubscriptionId++, resource_state: 2, application_id: Number(state.clientId.replace(/\D/g, '')) || 42, callback_url: form.callback_url, created_at: now, updated_at: now };
+      return json(res, 201, state.subscription, headers);
+    }
+    if (one && req.method === 'DELETE') {
+      if (!state.subscription || state.subscription.id !== Number(one[1])) return json(res, 404, { message: 'Resource Not Found', errors: [{ resource: 'PushSubscription', field: 'id', code: 'not found' }] }, headers);
+      state.subscription = null;
+      res.writeHead(204, headers);
+      res.end();
+      return;
+    }
+    json(res, 404, { message: 'Record Not Found' }, headers);
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch((e) => {
       res.writeHead(500);
@@ -175,6 +262,22 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
 
   const state: FakeStravaServer = {
     url: `${base}/api/v3`,
+    athleteId: 1234,
+    subscription: null,
+    handshakes: [],
+    async pushEvent(event) {
+      const target = state.subscription;
+      if (!target) throw new Error('the fake Strava app has no push subscription to push to');
+      const body = JSON.stringify({ ...event, subscription_id: event.subscription_id ?? target.id });
+      const statuses: number[] = [];
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const res = await fetch(target.callback_url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+        if (res.status === 200) break;
+      }
+      return statuses;
+    },
     tokenUrl: `${base}/oauth/token`,
     authorizeUrl: `${base}/oauth/authorize`,
     activities: [],

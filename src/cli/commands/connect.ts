@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { Pool } from 'pg';
 import { loadMissionFile } from '../../mission';
-import { migrate } from '../../memory';
+import { migrate, WebhookStore } from '../../memory';
 import { PgTokenStore, loadSecretKey } from '../../secrets';
-import { connectProvider, isObservationError } from '../../observation';
+import { connectProvider, isObservationError, type ConnectResult } from '../../observation';
 import { UserError } from '../../infra/user-error';
 import { action, output } from '../cli-support';
 import { checkAthlete, checkProvider, positiveInt, type ConnectProvider } from './arguments';
@@ -22,7 +22,8 @@ export function missingConnectEnv(provider: ConnectProvider, env: NodeJS.Process
   return needed.filter((name) => !env[name]?.trim());
 }
 
-const ENV_HINTS: Record<string, string> = {
+/** What to do about each missing variable (also used by `lanterne webhooks`). */
+export const ENV_HINTS: Record<string, string> = {
   OURA_CLIENT_ID: 'OURA_CLIENT_ID/OURA_CLIENT_SECRET come from your app at cloud.ouraring.com/oauth/applications',
   OURA_CLIENT_SECRET: 'OURA_CLIENT_SECRET is shown with the Oura app',
   STRAVA_CLIENT_ID: 'STRAVA_CLIENT_ID/STRAVA_CLIENT_SECRET come from your app at strava.com/settings/api',
@@ -129,7 +130,7 @@ export function registerConnectCommand(program: Command): void {
         try {
           await migrate(pool);
           const store = new PgTokenStore(pool, key);
-          let result: { scope: string | null };
+          let result: ConnectResult;
           try {
             result = await connectProvider(provider, {
               athlete,
@@ -143,9 +144,19 @@ export function registerConnectCommand(program: Command): void {
             if (isObservationError(err)) throw new UserError(`connecting ${provider} failed: ${(err as Error).message}`);
             throw err;
           }
+          // Webhook events name the provider's account, not the athlete: remember whose it is.
+          const moved = result.providerUserId ? await new WebhookStore(pool).saveProviderAccount(athlete, provider, result.providerUserId) : null;
           const status = (await connectionStatus(pool, athlete)).find((r) => r.provider === provider) ?? null;
-          output(Boolean(o.json), { connected: true, provider, athlete, scope: result.scope, expiresAt: status?.expiresAt ?? null }, () =>
-            `${provider} connected for athlete "${athlete}"${result.scope ? ` (scope ${result.scope})` : ''}${status?.expiresAt ? `, access token valid until ${status.expiresAt}` : ''}`,
+          const webhooks = result.providerUserId
+            ? moved?.movedFrom
+              ? `webhook events of this ${provider} account now go to "${athlete}" (they went to "${moved.movedFrom}")`
+              : 'webhook events of this account reach the athlete’s missions'
+            : `webhook events cannot be matched to the athlete: ${result.providerUserError}`;
+          output(
+            Boolean(o.json),
+            { connected: true, provider, athlete, scope: result.scope, expiresAt: status?.expiresAt ?? null, webhooksLinked: Boolean(result.providerUserId), webhooks },
+            () =>
+              `${provider} connected for athlete "${athlete}"${result.scope ? ` (scope ${result.scope})` : ''}${status?.expiresAt ? `, access token valid until ${status.expiresAt}` : ''}\n  ${webhooks}`,
           );
         } finally {
           await pool.end();

@@ -37,10 +37,13 @@ describe('migrate', () => {
         'observations',
         'overrides',
         'plans',
+        'provider_accounts',
         'reflections',
         'reports',
         'rides',
         'schema_migrations',
+        'webhook_events',
+        'webhook_subscriptions',
       ].sort(),
     );
 

@@ -57,6 +57,10 @@ describe('lanterne connect', () => {
     expect(rows.rows).toHaveLength(1);
     expect(rows.rows[0]).toMatchObject({ athlete: 'rider', provider: 'oura' });
     expect(rows.rows[0].c).not.toContain('oura-access-');
+    // The Oura account's id, so webhook events find the athlete
+    expect(out).toMatchObject({ webhooksLinked: true });
+    const accounts = await db.pool.query(`SELECT athlete, provider, provider_user_id FROM provider_accounts`);
+    expect(accounts.rows).toEqual([{ athlete: 'rider', provider: 'oura', provider_user_id: oura.userId }]);
   });
 
   it('--status lists providers and expiry, never token values', async () => {

@@ -59,7 +59,7 @@ describe('OAuth connect flow', () => {
   it('saves Strava tokens for the athlete, asking for comma-separated scopes', async () => {
     const store = new InMemoryTokenStore();
     const pages: { status: number; text: string }[] = [];
-    const { scope } = await connectProvider('strava', {
+    const { scope, providerUserId, providerUserError } = await connectProvider('strava', {
       athlete: 'ana',
       store,
       port: 0,
@@ -67,6 +67,7 @@ describe('OAuth connect flow', () => {
       env: {
         STRAVA_AUTHORIZE_URL: strava.authorizeUrl,
         STRAVA_TOKEN_URL: strava.tokenUrl,
+        STRAVA_BASE_URL: strava.url,
         STRAVA_CLIENT_ID: strava.clientId,
         STRAVA_CLIENT_SECRET: strava.clientSecret,
       },
@@ -74,6 +75,23 @@ describe('OAuth connect flow', () => {
     expect(scope).toBe('read,activity:read_all'); // taken from the redirect: Strava's token answer has none
     expect(strava.requests.find((r) => r.path === '/oauth/authorize')!.query.scope).toBe('read,activity:read_all');
     expect(await store.load('ana', 'strava')).toMatchObject({ accessToken: 'strava-access-1', refreshToken: 'strava-refresh-1' });
+    // The account's Strava id (webhook owner_id), read with the new access token.
+    expect({ providerUserId, providerUserError }).toEqual({ providerUserId: '1234', providerUserError: null });
+    expect(strava.requests.find((r) => r.path === '/api/v3/athlete')!.authorization).toBe('Bearer strava-access-1');
+  });
+
+  it('learns the Oura user id from personal_info, and still connects when it cannot', async () => {
+    const env = { OURA_AUTHORIZE_URL: oura.authorizeUrl, OURA_TOKEN_URL: oura.tokenUrl, OURA_BASE_URL: oura.url, OURA_CLIENT_ID: oura.clientId, OURA_CLIENT_SECRET: oura.clientSecret };
+    const store = new InMemoryTokenStore();
+    const first = await connectProvider('oura', { athlete: 'ana', store, port: 0, openBrowser: browser([]), env });
+    expect(first).toMatchObject({ providerUserId: oura.userId, providerUserError: null });
+
+    oura.script('/v2/usercollection/personal_info', { status: 403, body: JSON.stringify({ detail: 'Scope personal not granted' }) });
+    const second = await connectProvider('oura', { athlete: 'ana', store, port: 0, openBrowser: browser([]), env });
+    expect(second.providerUserId).toBeNull();
+    expect(second.providerUserError).toContain('HTTP 403');
+    expect(second.providerUserError).toContain('Scope personal not granted');
+    expect(await store.load('ana', 'oura')).toMatchObject({ accessToken: 'oura-access-2' });
   });
 
   it('fails clearly when the user refuses consent', async () => {
