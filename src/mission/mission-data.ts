@@ -46,11 +46,12 @@ function documentTable(data: Table, at: KeyPath, documentKeys: readonly string[]
   for (const key of Object.keys(data)) {
     const documentKey = byDataKey.get(key);
     const here = [...at, key];
-    if (documentKey === undefined && nested[key] === undefined) {
+    const inner = Object.hasOwn(nested, key) ? nested[key] : undefined;
+    if (documentKey === undefined && inner === undefined) {
       const accepted = [...byDataKey.keys(), ...Object.keys(nested)].join(', ');
       problems.add(here, 'unknown_key', `${JSON.stringify(key)} is not a key of a canonical mission here; accepted: ${accepted}`, { found: JSON.stringify(key), accepted });
     } else if (data[key] !== null) {
-      const value = nested[key] ? nested[key](data[key], here) : data[key];
+      const value = inner ? inner(data[key], here) : data[key];
       if (documentKey !== undefined) into[documentKey] = value;
     }
   }

@@ -42,9 +42,14 @@ export interface MissionProblem {
 /** Codes whose message names the file itself (`mission file not found: missions/x.toml`). */
 const WHOLE_FILE_MESSAGES = new Set<ProblemCode>(['file_not_found', 'file_unreadable', 'file_too_large']);
 
+/** True for a problem with the file as a whole that names it in its message (no count follows it). */
+export function isWholeFileProblem(problem: MissionProblem): boolean {
+  return WHOLE_FILE_MESSAGES.has(problem.code);
+}
+
 /** One line: `missions/x.toml:12: days[3].type: "hily" is not a stage type; accepted: ...`. */
 export function formatProblem(problem: MissionProblem): string {
-  if (WHOLE_FILE_MESSAGES.has(problem.code)) return problem.message;
+  if (isWholeFileProblem(problem)) return problem.message;
   const where = problem.line === null ? problem.file : `${problem.file}:${problem.line}`;
   return problem.path === '' ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
 }

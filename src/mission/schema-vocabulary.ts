@@ -147,7 +147,7 @@ export const text = (max: number): z.ZodString =>
     .string({ error: typeError })
     .refine((s) => s.trim() !== '', { error: 'is empty', abort: true })
     .refine((s) => s.length <= max, { error: `is longer than ${max} characters`, abort: true })
-    .refine((s) => !LONE_SURROGATE.test(s), { error: 'is not valid Unicode text (a lone surrogate)' });
+    .refine((s) => !/[\uD800-\uDFFF]/.test(s) || !LONE_SURROGATE.test(s), { error: 'is not valid Unicode text (a lone surrogate)' });
 
 /** A string matching `pattern`; `what` follows the found value (`is not a handle`). */
 export const pattern = (re: RegExp, what: string): z.ZodString => z.string({ error: typeError }).regex(re, { error: what });

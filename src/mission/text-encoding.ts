@@ -56,7 +56,7 @@ export function bytesFault(bytes: Uint8Array): EncodingFault | null {
     return { offset: 0, line: 1, message: `the file is UTF-16 (it starts with the byte order mark ${hex(bytes[0])} ${hex(bytes[1])}); ${SAVE_AS_UTF8}` };
   }
   const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) return { offset: bad, line: lineAt(bytes, bad), message: `byte ${bad} (${hex(bytes[bad])}) is not UTF-8; ${SAVE_AS_UTF8}` };
+  if (bad >= 0) return { offset: bad, line: lineAt(bytes, bad), message: `byte ${hex(bytes[bad])} at offset ${bad} is not UTF-8; ${SAVE_AS_UTF8}` };
   return null;
 }
 
@@ -67,17 +67,17 @@ export function textFault(text: string): EncodingFault | null {
     return { offset: Buffer.byteLength(before, 'utf8'), line: before.split('\n').length };
   };
   if (text.startsWith('\uFEFF')) {
-    return { offset: 0, line: 1, message: `byte 0 starts a byte order mark (BOM); TOML files must be UTF-8 without a BOM (in an editor: save as "UTF-8", not "UTF-8 with BOM")` };
+    return { offset: 0, line: 1, message: 'the file starts with a byte order mark (BOM, 0xEF 0xBB 0xBF); TOML files must be UTF-8 without a BOM (in an editor: save as "UTF-8", not "UTF-8 with BOM")' };
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
     const where = at(nul);
-    return { ...where, message: `byte ${where.offset} is a NUL byte, so this is not a text file (a UTF-16 file has one in every other byte); ${SAVE_AS_UTF8}` };
+    return { ...where, message: `a NUL byte at offset ${where.offset}: this is not a text file (a UTF-16 file has one in every other byte); ${SAVE_AS_UTF8}` };
   }
   const lone = LONE_SURROGATE.exec(text);
   if (lone) {
     const where = at(lone.index);
-    return { ...where, message: `character ${lone.index} is a lone UTF-16 surrogate, which UTF-8 cannot hold; ${SAVE_AS_UTF8}` };
+    return { ...where, message: `a lone UTF-16 surrogate at offset ${where.offset}, which UTF-8 cannot hold; ${SAVE_AS_UTF8}` };
   }
   return null;
 }
