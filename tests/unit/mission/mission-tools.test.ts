@@ -133,6 +133,18 @@ describe('parseMissionText', () => {
     ]);
   });
 
+  test('an empty list of disciplines shows what was found', () => {
+    expect(problemsOf(SMALL.replace('max_hr = 185', 'max_hr = 185\ndisciplines = []'))).toEqual([
+      'x.toml:14: athlete.disciplines: [] is empty; accepted: a list of one or more of: cycling, running, strength, yoga, walking',
+    ]);
+  });
+
+  test('a key named __proto__ is refused, not taken for the object prototype', () => {
+    expect(problemsOf(SMALL.replace('[goals]', '__proto__ = { ftp_w = 1 }\n\n[goals]'))).toEqual([
+      'x.toml:15: athlete.__proto__: "__proto__" is not a mission key; accepted: the keys of docs/missions.md',
+    ]);
+  });
+
   test('a key far from every known key gets no suggestion', () => {
     expect(problemsOf(SMALL.replace('[goals]', 'favourite_colour = "red"\n\n[goals]'))).toEqual([
       'x.toml:15: athlete.favourite_colour: "favourite_colour" is not a key of [athlete]; accepted: handle, ftp_w, weight_kg, threshold_hr, max_hr, resting_hr, disciplines',
