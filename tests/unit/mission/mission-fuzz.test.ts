@@ -4,8 +4,7 @@
  * loader answers with a mission or a MissionConfigError whose every problem is one line naming a
  * key path or a line; a valid mission always loads and survives the trip as canonical data.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import type { MissionConfig } from '../../../src/domain/types';
@@ -22,6 +21,7 @@ import {
 } from '../../../src/mission';
 import { firstInvalidUtf8 } from '../../../src/mission/text-encoding';
 import { fuzzParameters } from '../../support/fuzz';
+import { useTempDir } from '../../support/temp-dir';
 import {
   canonicalMissionData,
   editedMissionText,
@@ -63,24 +63,14 @@ function expectMissionOrClearError(load: () => MissionConfig, source = SOURCE): 
 }
 
 describe('the mission loader on generated input', () => {
-  test('TOML-ish text: a mission or problems that each name a key path or line', () => {
+  test.each([
+    ['TOML-ish text', tomlishText, 200],
+    ['a valid mission with keys deleted, replaced, added or repeated', mutatedMissionText, 60],
+    ['a valid mission with characters edited here and there', editedMissionText, 100],
+  ] as const)('%s: a mission or problems that each name a key path or line', (_, texts, runs) => {
     fc.assert(
-      fc.property(tomlishText, (text) => expectMissionOrClearError(() => parseMissionText(text, SOURCE))),
-      fuzzParameters(200),
-    );
-  });
-
-  test('a valid mission with keys deleted, replaced, added or repeated: the same', () => {
-    fc.assert(
-      fc.property(mutatedMissionText, (text) => expectMissionOrClearError(() => parseMissionText(text, SOURCE))),
-      fuzzParameters(60),
-    );
-  });
-
-  test('a valid mission with characters edited here and there: the same', () => {
-    fc.assert(
-      fc.property(editedMissionText, (text) => expectMissionOrClearError(() => parseMissionText(text, SOURCE))),
-      fuzzParameters(100),
+      fc.property(texts, (text) => expectMissionOrClearError(() => parseMissionText(text, SOURCE))),
+      fuzzParameters(runs),
     );
   });
 
@@ -114,17 +104,13 @@ describe('the mission loader on generated input', () => {
 });
 
 describe('mission files as bytes', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lanterne-fuzz-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('lanterne-fuzz-');
 
   test('bytes that are not UTF-8 get one problem naming the line; any other bytes a mission or clear problems', async () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(missionBytes, async (bytes) => {
-        const file = path.join(dir, `m${n++}.toml`);
+        const file = path.join(dir(), `m${n++}.toml`);
         writeFileSync(file, bytes);
         const result = await loadMissionFile(file).catch((err: unknown) => {
           if (err instanceof MissionConfigError) return err;

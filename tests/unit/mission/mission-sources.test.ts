@@ -2,8 +2,7 @@
  * The three ways a mission arrives, all checked by the one schema: a file on disk (UTF-8, at most
  * 1 MiB), TOML text that is not on disk, and canonical data (a workflow input).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   canonicalMissionJson,
@@ -16,6 +15,7 @@ import {
   parseMissionText,
   shiftMission,
 } from '../../../src/mission';
+import { useTempDir } from '../../support/temp-dir';
 
 const MISSION_FILES = [
   ...readdirSync('missions').map((f) => path.join('missions', f)),
@@ -39,14 +39,10 @@ async function dataOf(file: string): Promise<Record<string, unknown>> {
 }
 
 describe('mission files', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'lanterne-missions-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('lanterne-missions-');
 
   test('a file of more than 1 MiB is refused by name, in one line, without a count', async () => {
-    const file = path.join(dir, 'huge.toml');
+    const file = path.join(dir(), 'huge.toml');
     writeFileSync(file, `${MINIMAL}\n# ${'x'.repeat(MAX_MISSION_FILE_BYTES)}\n`);
     const result = await missionValidate(file, { json: false });
     expect(result).toEqual({
@@ -56,7 +52,7 @@ describe('mission files', () => {
   });
 
   test('a file of exactly 1 MiB is read', async () => {
-    const file = path.join(dir, 'big.toml');
+    const file = path.join(dir(), 'big.toml');
     const padding = MAX_MISSION_FILE_BYTES - Buffer.byteLength(MINIMAL) - 3;
     writeFileSync(file, `${MINIMAL}\n# ${'x'.repeat(padding)}`);
     expect(readFileSync(file).length).toBe(MAX_MISSION_FILE_BYTES);
