@@ -8,7 +8,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MissionConfig } from '../domain/types';
 import { addDays } from '../domain/iso-date';
 import { localDate } from '../domain/schedule';
-import { canonicalMissionJson, missionConfigSchema, missionHash, shiftMission } from '../mission';
+import { canonicalMissionJson, isMissionConfigError, missionFromData, missionHash, shiftMission } from '../mission';
 import { fieldsFromProfile } from '../memory';
 import { renderBlockSummary, writeReportFiles, type BlockDay } from '../communication';
 import type { CommitOverrideInput, LoadMissionInput, MissionSummaryInput, RegisterMissionInput, Scope } from '../shared/activity-api';
@@ -25,14 +25,15 @@ function currentWorkflowId(): string | null {
   }
 }
 
-/** The mission as received, checked against the schema and its hash; a bad one fails for good. */
+/** The mission as received, checked by the mission schema and against its hash; a bad one fails for good. */
 function validMission(input: RegisterMissionInput): MissionConfig {
-  const parsed = missionConfigSchema.safeParse(input.mission);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(mission)'}: ${i.message}`);
-    throw ApplicationFailure.nonRetryable(`the mission sent to the workflow is not a valid mission: ${problems.join('; ')}`, 'MissionConfigError');
+  let mission: MissionConfig;
+  try {
+    mission = missionFromData(input.mission, 'the workflow input');
+  } catch (err) {
+    if (isMissionConfigError(err)) throw ApplicationFailure.nonRetryable((err as Error).message, 'MissionConfigError');
+    throw err;
   }
-  const mission = parsed.data as MissionConfig;
   const hash = missionHash(mission);
   if (hash !== input.configHash) {
     throw ApplicationFailure.nonRetryable(`the mission's hash is ${hash}, not ${input.configHash} as sent: it changed on the way`, 'MissionConfigError');

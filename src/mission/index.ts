@@ -1,6 +1,10 @@
-/** Mission configuration: load, validate, shift and fingerprint mission files. */
-export { loadMissionFile } from './load-mission';
-export { parseMission } from './parse-mission';
+/**
+ * Mission configuration: one schema (mission-schema.ts) checks a mission file, a mission text and a
+ * canonical mission received as data; shift and fingerprint missions.
+ */
+export { loadMissionFile, MAX_MISSION_FILE_BYTES } from './load-mission';
+export { parseMissionText } from './mission-text';
+export { missionFromData } from './mission-data';
 export { shiftMission, dayForDate, missionEndDate } from './mission-calendar';
 export { canonicalMissionJson, missionHash } from './mission-hash';
 export {
@@ -12,5 +16,4 @@ export {
   type MissionProblem,
   type ProblemCode,
 } from './mission-errors';
-export { missionConfigSchema, missionDaySchema } from './mission-config-schema';
 export { missionValidate, summarise, type CommandResult } from './validate-command';

@@ -4,6 +4,8 @@ import { UserError } from '../infra/user-error';
 export const PROBLEM_CODES = [
   'file_not_found',
   'file_unreadable',
+  'file_too_large',
+  'not_utf8',
   'toml_syntax',
   'secret',
   'unknown_key',
@@ -16,6 +18,7 @@ export const PROBLEM_CODES = [
   'bad_timezone',
   'calendar',
   'inconsistent',
+  'not_canonical',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
@@ -36,9 +39,17 @@ export interface MissionProblem {
   code: ProblemCode;
 }
 
+/** Codes whose message names the file itself (`mission file not found: missions/x.toml`). */
+const WHOLE_FILE_MESSAGES = new Set<ProblemCode>(['file_not_found', 'file_unreadable', 'file_too_large']);
+
+/** True for a problem with the file as a whole that names it in its message (no count follows it). */
+export function isWholeFileProblem(problem: MissionProblem): boolean {
+  return WHOLE_FILE_MESSAGES.has(problem.code);
+}
+
 /** One line: `missions/x.toml:12: days[3].type: "hily" is not a stage type; accepted: ...`. */
 export function formatProblem(problem: MissionProblem): string {
-  if (problem.code === 'file_not_found' || problem.code === 'file_unreadable') return problem.message;
+  if (isWholeFileProblem(problem)) return problem.message;
   const where = problem.line === null ? problem.file : `${problem.file}:${problem.line}`;
   return problem.path === '' ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
 }
@@ -60,4 +71,9 @@ export class MissionConfigError extends UserError {
 
 export function isMissionConfigError(err: unknown): err is MissionConfigError {
   return err instanceof MissionConfigError;
+}
+
+/** The error for a problem with the file as a whole (not found, not UTF-8, not TOML, ...). */
+export function wholeFileError(file: string, code: ProblemCode, message: string, line: number | null = null): MissionConfigError {
+  return new MissionConfigError([{ file, line, path: '', message, code }]);
 }

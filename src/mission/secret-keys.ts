@@ -2,6 +2,8 @@
  * Secrets never belong in mission files (they end up in git, in the database and in Temporal
  * history). These helpers recognise keys and values that look secret and say where they belong.
  */
+import type { MissionProblems } from './mission-problems';
+import { isTable } from './schema-vocabulary';
 
 const PROVIDERS = ['oura', 'strava', 'openai', 'smtp', 'twilio', 'peloton'] as const;
 type Provider = (typeof PROVIDERS)[number];
@@ -59,4 +61,39 @@ const SECRET_VALUE_PATTERNS: RegExp[] = [
 /** True when a piece of text looks like it contains an API key or access token. */
 export function looksLikeSecretValue(text: string): boolean {
   return SECRET_VALUE_PATTERNS.some((re) => re.test(text));
+}
+
+/**
+ * Reports and removes every secret-looking key of a document, and reports secret-looking text,
+ * anywhere. A table left empty by the removal goes too (`[strava]` holding only a token is one
+ * mistake, not two). Returns true when `value` is a table that only held secrets.
+ */
+export function removeSecrets(value: unknown, path: (string | number)[], problems: MissionProblems): boolean {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => removeSecrets(item, [...path, i], problems));
+  } else if (isTable(value)) {
+    let removed = false;
+    for (const key of Object.keys(value)) {
+      const here = [...path, key];
+      if (isSecretKey(key)) {
+        const keyNames = here.filter((seg): seg is string => typeof seg === 'string');
+        problems.markSecret(here);
+        problems.add(here, 'secret', `secrets and account ids do not belong in mission files (value not shown); ${whereSecretBelongs(keyNames)}`);
+        delete value[key];
+        removed = true;
+      } else if (removeSecrets(value[key], here, problems)) {
+        delete value[key];
+        removed = true;
+      }
+    }
+    return removed && Object.keys(value).length === 0;
+  } else if (typeof value === 'string' && looksLikeSecretValue(value)) {
+    problems.markSecret(path);
+    problems.add(
+      path,
+      'secret',
+      'this text looks like an API key or access token (value not shown); remove it: keys belong in environment variables such as OPENAI_API_KEY, account tokens in `lanterne connect`',
+    );
+  }
+  return false;
 }

@@ -11,9 +11,17 @@ export function knownTimezones(): string[] {
  */
 export function canonicalTimezone(name: string): string | null {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return null;
+  const known = canonicalNames.get(name);
+  if (known !== undefined) return known;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    const canonical = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    if (canonicalNames.size >= 2000) canonicalNames.clear(); // spellings are many (`europe/PARIS`): keep a few
+    canonicalNames.set(name, canonical);
+    return canonical;
   } catch {
     return null;
   }
 }
+
+/** Creating an Intl.DateTimeFormat costs about a millisecond: names the runtime knows are kept. */
+const canonicalNames = new Map<string, string>();

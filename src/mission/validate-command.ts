@@ -5,7 +5,7 @@
 import type { MissionConfig, MissionDay } from '../domain/types';
 import { loadMissionFile } from './load-mission';
 import { missionEndDate } from './mission-calendar';
-import { formatProblems, isMissionConfigError } from './mission-errors';
+import { formatProblems, isMissionConfigError, isWholeFileProblem } from './mission-errors';
 import { missionHash } from './mission-hash';
 
 export interface CommandResult {
@@ -21,8 +21,7 @@ export async function missionValidate(file: string, opts: { json: boolean }): Pr
     if (!isMissionConfigError(err)) throw err;
     const output = opts.json ? JSON.stringify(err.problems, null, 2) : formatProblems(err.problems);
     const count = err.problems.length;
-    const fileMissing = err.problems.every((p) => p.code === 'file_not_found' || p.code === 'file_unreadable');
-    const footer = opts.json || fileMissing ? '' : `\n${count} problem${count === 1 ? '' : 's'} in ${file}`;
+    const footer = opts.json || err.problems.every(isWholeFileProblem) ? '' : `\n${count} problem${count === 1 ? '' : 's'} in ${file}`;
     return { exitCode: 1, output: `${output}${footer}` };
   }
   return { exitCode: 0, output: opts.json ? JSON.stringify(config, null, 2) : summarise(file, config) };

@@ -97,6 +97,12 @@ const EXPECTED: [file: string, lines: string[]][] = [
   ['nonexistent-start-date.toml', [
     '@:5: start_date: "2025-06-31" is not a date that exists; accepted: a calendar date YYYY-MM-DD, e.g. 2025-07-05',
   ]],
+  ['not-utf8-latin1.toml', [
+    '@:3: byte 0xC9 at offset 52 is not UTF-8; TOML files must be UTF-8 (in an editor: save with the encoding "UTF-8")',
+  ]],
+  ['nul-byte.toml', [
+    '@:7: a NUL byte at offset 125: this is not a text file (a UTF-16 file has one in every other byte); TOML files must be UTF-8 (in an editor: save with the encoding "UTF-8")',
+  ]],
   ['offset-without-start-date.toml', [
     '@: start_date: is required because days use day offsets (first at days[0]); accepted: start_date = YYYY-MM-DD at the top of the file',
   ]],
@@ -182,8 +188,17 @@ const EXPECTED: [file: string, lines: string[]][] = [
   ['unknown-key.toml', [
     '@:9: athlete.ftp: "ftp" is not a key of [athlete]; accepted: handle, ftp_w, weight_kg, threshold_hr, max_hr, resting_hr, disciplines (did you mean "ftp_w"?)',
   ]],
+  ['earliest-after-run-time.toml', [
+    '@:5: earliest_time: "07:00" is after run_time (06:30); accepted: a time at or before run_time (06:30): the day may start this early when the night\'s data lands, the run time stays the latest',
+  ]],
   ['unknown-table.toml', [
-    '@:7: athelete: "athelete" is not a key of the top level; accepted: id, name, timezone, run_time, start_date, athlete, goals, notifications, planner, days (did you mean "athlete"?)',
+    '@:7: athelete: "athelete" is not a key of the top level; accepted: id, name, timezone, run_time, earliest_time, start_date, athlete, goals, notifications, planner, days (did you mean "athlete"?)',
+  ]],
+  ['utf16le.toml', [
+    '@:1: the file is UTF-16 (it starts with the byte order mark 0xFF 0xFE); TOML files must be UTF-8 (in an editor: save with the encoding "UTF-8")',
+  ]],
+  ['utf8-bom.toml', [
+    '@:1: the file starts with a byte order mark (BOM, 0xEF 0xBB 0xBF); TOML files must be UTF-8 without a BOM (in an editor: save as "UTF-8", not "UTF-8 with BOM")',
   ]],
   ['weekly-cap-exceeded.toml', [
     '@:30: goals.weekly_hours_cap: 4 is less than the 5.3 h planned from 2025-07-05 to 2025-07-11; accepted: at least 5.3 (hours per 7 days), or shorter days',
@@ -214,6 +229,8 @@ describe('broken mission files', () => {
       expect(p.file).toBe(at);
       expect(PROBLEM_CODES).toContain(p.code);
     }
+    // A file that is not UTF-8 is said to be so, never reported as a TOML syntax error.
+    if (/utf|nul-byte/.test(file)) expect(problems.map((p) => p.code)).toEqual(['not_utf8']);
   });
 
   test('the validate command prints every problem and a count, and exits non-zero', async () => {

@@ -1,4 +1,4 @@
-/** Pure helpers: parseMission, shiftMission, dayForDate, canonical JSON and hash, key locations. */
+/** Pure helpers: parseMissionText, shiftMission, dayForDate, canonical JSON and hash, key locations. */
 import { readFileSync } from 'node:fs';
 import {
   canonicalMissionJson,
@@ -6,7 +6,7 @@ import {
   loadMissionFile,
   MissionConfigError,
   missionHash,
-  parseMission,
+  parseMissionText,
   shiftMission,
 } from '../../../src/mission';
 import { closestMatch, levenshtein } from '../../../src/mission/closest-match';
@@ -81,7 +81,7 @@ stage = 2
 
 function problemsOf(text: string, file = 'x.toml'): string[] {
   try {
-    parseMission(text, file);
+    parseMissionText(text, file);
   } catch (e) {
     if (e instanceof MissionConfigError) return e.message.split('\n');
     throw e;
@@ -89,9 +89,9 @@ function problemsOf(text: string, file = 'x.toml'): string[] {
   throw new Error('expected a MissionConfigError');
 }
 
-describe('parseMission', () => {
+describe('parseMissionText', () => {
   test('mixes dates and day offsets, resolving offsets from start_date', () => {
-    const m = parseMission(SMALL, 'small.toml');
+    const m = parseMissionText(SMALL, 'small.toml');
     expect(m.days.map((d) => d.date)).toEqual(['2025-07-05', '2025-07-06', '2025-07-07']);
     expect(m.days[2]).toMatchObject({ stage: 2, importance: 'key', name: 'Stage 2', training: { mode: 'indoor', durationMin: 100 } });
   });
@@ -106,7 +106,7 @@ describe('parseMission', () => {
 
   test('accepts quoted dates and TOML local times for run_time', () => {
     const text = SMALL.replace('start_date = 2025-07-05', 'start_date = "2025-07-05"').replace('run_time = "07:15"', 'run_time = 07:15:00');
-    expect(parseMission(text, 'x.toml')).toEqual(parseMission(SMALL, 'x.toml'));
+    expect(parseMissionText(text, 'x.toml')).toEqual(parseMissionText(SMALL, 'x.toml'));
   });
 
   test('a time with seconds is not a run time', () => {
@@ -116,7 +116,7 @@ describe('parseMission', () => {
   });
 
   test('timezone names are stored in their canonical IANA spelling', () => {
-    expect(parseMission(SMALL.replace('Europe/Paris', 'europe/paris'), 'x.toml').timezone).toBe('Europe/Paris');
+    expect(parseMissionText(SMALL.replace('Europe/Paris', 'europe/paris'), 'x.toml').timezone).toBe('Europe/Paris');
   });
 
   test('nonexistent dates written as TOML dates are caught (the TOML parser would roll them over)', () => {
@@ -130,6 +130,18 @@ describe('parseMission', () => {
     expect(problemsOf(text)).toEqual([
       'x.toml:12: athlete.treshold_hr: "treshold_hr" is not a key of [athlete]; accepted: handle, ftp_w, weight_kg, threshold_hr, max_hr, resting_hr, disciplines (did you mean "threshold_hr"?)',
       'x.toml:21: days[0].typ: "typ" is not a key of [[days]]; accepted: stage, date, day, name, start, finish, distance_km, elevation_m, type, importance, mode, duration_min, focus, notes (did you mean "type"?)',
+    ]);
+  });
+
+  test('an empty list of disciplines shows what was found', () => {
+    expect(problemsOf(SMALL.replace('max_hr = 185', 'max_hr = 185\ndisciplines = []'))).toEqual([
+      'x.toml:14: athlete.disciplines: [] is empty; accepted: a list of one or more of: cycling, running, strength, yoga, walking',
+    ]);
+  });
+
+  test('a key named __proto__ is refused, not taken for the object prototype', () => {
+    expect(problemsOf(SMALL.replace('[goals]', '__proto__ = { ftp_w = 1 }\n\n[goals]'))).toEqual([
+      'x.toml:15: athlete.__proto__: "__proto__" is not a mission key; accepted: the keys of docs/missions.md',
     ]);
   });
 
@@ -162,7 +174,7 @@ describe('valid edge cases', () => {
       '[goals]',
       '[notifications]\nchannels = []\nquiet_hours = { start = "23:30", end = "05:00" }\n\n[goals]',
     );
-    const m = parseMission(text, 'x.toml');
+    const m = parseMissionText(text, 'x.toml');
     expect(m.days[2].training).toEqual({ mode: 'rest', durationMin: 0, focus: 'rest and recovery' });
     expect(m.notifications).toEqual({ channels: [], quietHours: { start: '23:30', end: '05:00' } });
   });
@@ -175,7 +187,7 @@ describe('valid edge cases', () => {
 
 describe('shiftMission', () => {
   test('moves every day by the same offset and leaves the original untouched', () => {
-    const m = parseMission(SMALL, 'x.toml');
+    const m = parseMissionText(SMALL, 'x.toml');
     const before = JSON.stringify(m);
     const shifted = shiftMission(m, '2026-01-30');
     expect(shifted.startDate).toBe('2026-01-30');
@@ -193,7 +205,7 @@ describe('shiftMission', () => {
   });
 
   test('rejects a date that does not exist', () => {
-    expect(() => shiftMission(parseMission(SMALL, 'x.toml'), '2025-02-30')).toThrow('new start date "2025-02-30" is not a calendar date; accepted: YYYY-MM-DD');
+    expect(() => shiftMission(parseMissionText(SMALL, 'x.toml'), '2025-02-30')).toThrow('new start date "2025-02-30" is not a calendar date; accepted: YYYY-MM-DD');
   });
 });
 
@@ -210,8 +222,8 @@ describe('dayForDate', () => {
 
 describe('canonical JSON and hash', () => {
   test('do not depend on the order of keys and tables in the TOML', () => {
-    const a = parseMission(SMALL, 'a.toml');
-    const b = parseMission(SMALL_REORDERED, 'b.toml');
+    const a = parseMissionText(SMALL, 'a.toml');
+    const b = parseMissionText(SMALL_REORDERED, 'b.toml');
     expect(canonicalMissionJson(a)).toBe(canonicalMissionJson(b));
     expect(missionHash(a)).toBe(missionHash(b));
   });
@@ -223,7 +235,7 @@ describe('canonical JSON and hash', () => {
         : v !== null && typeof v === 'object'
           ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)]))
           : v;
-    const m = parseMission(SMALL, 'x.toml');
+    const m = parseMissionText(SMALL, 'x.toml');
     const reversed = reverseKeys(m) as typeof m;
     expect(JSON.stringify(reversed)).not.toBe(JSON.stringify(m));
     expect(canonicalMissionJson(reversed)).toBe(canonicalMissionJson(m));
@@ -231,24 +243,24 @@ describe('canonical JSON and hash', () => {
   });
 
   test('is stable: keys sorted at every level, no whitespace, a sha256 hex digest', () => {
-    const m = parseMission(SMALL, 'x.toml');
+    const m = parseMissionText(SMALL, 'x.toml');
     const json = canonicalMissionJson(m);
     expect(json.startsWith('{"athlete":{"disciplines":["cycling"],"ftpW":250,')).toBe(true);
     expect(json).not.toMatch(/\s"|":\s/);
     expect(JSON.parse(json)).toEqual(m);
     expect(missionHash(m)).toMatch(/^[0-9a-f]{64}$/);
-    expect(missionHash(m)).toBe(missionHash(parseMission(SMALL, 'x.toml')));
+    expect(missionHash(m)).toBe(missionHash(parseMissionText(SMALL, 'x.toml')));
   });
 
   test('changes when the content changes', () => {
-    const base = missionHash(parseMission(SMALL, 'x.toml'));
-    expect(missionHash(parseMission(SMALL.replace('ftp_w = 250', 'ftp_w = 251'), 'x.toml'))).not.toBe(base);
-    expect(missionHash(parseMission(SMALL.replace('duration_min = 100', 'duration_min = 101'), 'x.toml'))).not.toBe(base);
-    expect(missionHash(shiftMission(parseMission(SMALL, 'x.toml'), '2025-07-06'))).not.toBe(base);
+    const base = missionHash(parseMissionText(SMALL, 'x.toml'));
+    expect(missionHash(parseMissionText(SMALL.replace('ftp_w = 250', 'ftp_w = 251'), 'x.toml'))).not.toBe(base);
+    expect(missionHash(parseMissionText(SMALL.replace('duration_min = 100', 'duration_min = 101'), 'x.toml'))).not.toBe(base);
+    expect(missionHash(shiftMission(parseMissionText(SMALL, 'x.toml'), '2025-07-06'))).not.toBe(base);
   });
 
   test('a comment in the file does not change the hash', () => {
-    expect(missionHash(parseMission(`# my notes\n${SMALL}`, 'x.toml'))).toBe(missionHash(parseMission(SMALL, 'x.toml')));
+    expect(missionHash(parseMissionText(`# my notes\n${SMALL}`, 'x.toml'))).toBe(missionHash(parseMissionText(SMALL, 'x.toml')));
   });
 });
 

@@ -3,7 +3,7 @@
  * (tests/fixtures/missions/tdf2025_stages.csv) is a copy of the project's researched data.
  */
 import { readFileSync } from 'node:fs';
-import { loadMissionFile, missionConfigSchema, missionValidate } from '../../../src/mission';
+import { canonicalMissionJson, loadMissionFile, missionFromData, missionHash, missionValidate } from '../../../src/mission';
 import { addDays } from '../../../src/domain/iso-date';
 
 const TDF = 'missions/tdf_sim_2025.toml';
@@ -117,8 +117,13 @@ describe('defaults', () => {
     expect(m.days[0]).toMatchObject({ stage: null, start: null, finish: null, distanceKm: 0, elevationM: 0, notes: null });
   });
 
-  test('every shipped mission satisfies the exported MissionConfig schema', async () => {
-    for (const f of [TDF, FONDO]) expect(missionConfigSchema.safeParse(await loadMissionFile(f)).success).toBe(true);
+  test('every shipped mission, sent as canonical data, is accepted as the same mission with the same hash', async () => {
+    for (const f of [TDF, FONDO]) {
+      const m = await loadMissionFile(f);
+      const received = missionFromData(JSON.parse(canonicalMissionJson(m)), 'workflow input');
+      expect(received).toEqual(m);
+      expect(missionHash(received)).toBe(missionHash(m));
+    }
   });
 });
 
