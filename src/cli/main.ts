@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { Runtime } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
 import { registerSearchAttributes } from '../infra/register-search-attributes';
 import { UserError } from '../infra/user-error';
@@ -7,7 +6,8 @@ import { action, databaseUrl, temporalTarget } from './cli-support';
 import { up } from './up';
 import { registerMissionCommands, registerSteeringCommands } from './mission-commands';
 import { registerExtraCommands } from './extra-commands';
-import { jsonLinesLogger } from '../worker/logger';
+import { jsonLog } from '../infra/json-logger';
+import { installRuntimeLogger } from '../worker/logger';
 import { openWorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
 import { serveWebhooksFromEnv } from '../webhooks';
@@ -34,7 +34,7 @@ export function buildProgram(): Command {
     .description('run a worker alone against TEMPORAL_ADDRESS and DATABASE_URL (Ctrl-C drains and stops it)')
     .action(
       action(async () => {
-        Runtime.install({ logger: jsonLinesLogger('INFO'), shutdownSignals: [] });
+        installRuntimeLogger('INFO');
         const { address, namespace } = temporalTarget();
         // Register the search attributes the UI filters on (a no-op when they exist, e.g. on the dev server).
         const admin = await Connection.connect({ address }).catch(() => {
@@ -52,7 +52,7 @@ export function buildProgram(): Command {
         const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
-        process.stderr.write(JSON.stringify({ level: 'INFO', message: 'worker running', address, namespace, ...(webhooks ? { webhooks: webhooks.url } : {}) }) + '\n');
+        jsonLog().info({ address, namespace, ...(webhooks ? { webhooks: webhooks.url } : {}) }, 'worker running');
         try {
           await worker.run();
         } finally {

@@ -2,14 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { Runtime } from '@temporalio/worker';
 import { loadMissionFile } from '../mission';
 import { startDevServer, type RunningDevServer } from '../infra/temporal-dev-server';
 import { startPostgres, type RunningPostgres } from '../infra/postgres-server';
 import { registerSearchAttributes } from '../infra/register-search-attributes';
 import { outputDir, projectRoot, stateDir } from '../infra/project-paths';
 import { UserError } from '../infra/user-error';
-import { jsonLinesLogger } from '../worker/logger';
+import { installRuntimeLogger } from '../worker/logger';
 import { dataConverterFromEnv } from '../secrets';
 import { openWorkerResources, type WorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
@@ -73,7 +72,7 @@ export async function up(opts: UpOptions): Promise<void> {
     const mission = await loadMissionFile(missionFile); // clear errors before anything starts
     const state = stateDir();
     fs.mkdirSync(path.join(state, 'logs'), { recursive: true });
-    Runtime.install({ logger: jsonLinesLogger('WARN'), shutdownSignals: [] });
+    installRuntimeLogger('WARN');
 
     // Temporal: the configured server, or the local dev server with its UI.
     let address = process.env.TEMPORAL_ADDRESS;

@@ -1,6 +1,10 @@
 /** Communication: the daily report (Markdown, HTML, JSON, block summary) and notifications. */
 export * from './report-model';
-export { renderDayReport, renderMarkdown, renderHtml, renderJson, renderPlainText, reportSubject, decisionLabel, stageLabel, DAY_REPORT_SCHEMA } from './report';
+export { renderDayReport, renderMarkdown, renderHtml, renderJson, renderPlainText, reportSubject, decisionLabel, DAY_REPORT_SCHEMA } from './report';
+export { dayHeading, stageLabel, shortDayLabel } from './day-heading';
+export type { DayHeading } from './day-heading';
+export { workoutProfile, workoutProfileSvg, workoutProfileText, powerZone, ZONE_COLORS } from './workout-profile';
+export type { WorkoutProfile, ProfileBlock, ProfileBasis } from './workout-profile';
 export { readinessHrvChart, trainingLoadChart, lineChartSvg } from './svg-charts';
 export { renderBlockSummary, summariseBlock, BLOCK_SUMMARY_SCHEMA } from './block-summary';
 export type { BlockDay, BlockSummary, BlockSummaryInput } from './block-summary';

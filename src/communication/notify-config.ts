@@ -3,6 +3,7 @@
  * The result holds secrets (SMTP password, Twilio auth token): it is built in the worker process
  * and must never travel in workflow/activity arguments, logs or reports (see describeNotifyConfig).
  */
+import addressparser from 'nodemailer/lib/addressparser';
 import type { Channel } from '../domain/types';
 import { UserError } from '../infra/user-error';
 
@@ -71,11 +72,23 @@ function parseBool(env: Env, name: string, problems: string[]): boolean | null {
   return null;
 }
 
-/** The address part of `addr` or `Name <addr>`, or null when there is none. */
+/**
+ * The addresses of an address field (`a@x.io, "Lea, coach" <lea@x.io>`), parsed by nodemailer's
+ * own address parser, so what is accepted here is what the mailer sends to. An entry without a
+ * usable address keeps its text in `address: null` for the error message.
+ */
+function parseAddresses(value: string): { text: string; address: string | null; name: string }[] {
+  return addressparser(value, { flatten: true }).map((a) => ({
+    text: a.address || a.name,
+    address: EMAIL.test(a.address) ? a.address : null,
+    name: a.name,
+  }));
+}
+
+/** The address part of `addr` or `Name <addr>`, or null when there is none (or several). */
 export function addressOf(value: string): string | null {
-  const m = /<([^<>]+)>\s*$/.exec(value);
-  const addr = (m ? m[1]! : value).trim();
-  return EMAIL.test(addr) ? addr : null;
+  const all = parseAddresses(value);
+  return all.length === 1 ? all[0]!.address : null;
 }
 
 export function loadNotifyConfig(env: Env = process.env): NotifyConfig {
@@ -119,9 +132,9 @@ export function loadNotifyConfig(env: Env = process.env): NotifyConfig {
   const emailTo: string[] = [];
   const toText = get(env, 'NOTIFY_EMAIL_TO');
   if (toText != null) {
-    for (const part of toText.split(',').map((s) => s.trim()).filter(Boolean)) {
-      if (addressOf(part)) emailTo.push(part);
-      else problems.push(`NOTIFY_EMAIL_TO contains ${JSON.stringify(part)}, which is not an e-mail address (separate several with commas)`);
+    for (const a of parseAddresses(toText)) {
+      if (a.address) emailTo.push(a.name ? `${JSON.stringify(a.name)} <${a.address}>` : a.address);
+      else problems.push(`NOTIFY_EMAIL_TO contains ${JSON.stringify(a.text)}, which is not an e-mail address (separate several with commas)`);
     }
   }
 

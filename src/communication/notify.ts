@@ -113,7 +113,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           to: route.to,
           subject: reportSubject(req.report),
           text: renderPlainText(req.report),
-          html: renderHtml(req.report, { charts: false }),
+          html: renderHtml(req.report),
           messageId: stableMessageId(req.missionId, req.date, route.channel, config.smtp?.from ?? null),
           headers: { 'X-Lanterne-Mission': req.missionId, 'X-Lanterne-Date': req.date },
         });

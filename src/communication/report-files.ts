@@ -1,16 +1,15 @@
 /**
  * Writes a rendered report to output/<missionId>/<YYYY-MM-DD>.{md,html,json}.
- * Each file is written to a temporary file in the same folder, flushed, then renamed over the
- * target, so a crash leaves either the old file or the new one, never half of one. Rewriting the
- * same content leaves the files untouched (idempotent).
+ * Each file is written atomically (src/infra/atomic-file), so a crash leaves either the old file
+ * or the new one, never half of one. Rewriting the same content leaves the files untouched.
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { IsoDate } from '../domain/types';
+import { writeFileAtomic, type FileWriteResult } from '../infra/atomic-file';
 import type { RenderedReport } from './report-model';
 
-export type FileWriteResult = 'written' | 'unchanged';
+export { writeFileAtomic, type FileWriteResult };
 
 export interface ReportFiles {
   markdown: string;
@@ -55,45 +54,4 @@ export async function writeReportFiles(
   const html = await writeFileAtomic(paths.html, rendered.html);
   const json = await writeFileAtomic(paths.json, rendered.json);
   return { ...paths, results: { markdown, html, json } };
-}
-
-/** Replace `file` with `content` atomically; do nothing when it already holds exactly that. */
-export async function writeFileAtomic(file: string, content: string): Promise<FileWriteResult> {
-  const wanted = Buffer.from(content, 'utf8');
-  try {
-    const current = await fs.readFile(file);
-    if (current.equals(wanted)) return 'unchanged';
-  } catch {
-    // missing or unreadable: write it; a real problem surfaces on write or rename
-  }
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, 'wx', 0o644);
-  try {
-    try {
-      await handle.writeFile(wanted);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-  await syncDir(dir);
-  return 'written';
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // Make the rename durable; not every platform lets a directory be fsynced, which is fine.
-  let handle: Awaited<ReturnType<typeof fs.open>> | null = null;
-  try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    /* best effort */
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
 }

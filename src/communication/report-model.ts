@@ -2,6 +2,7 @@
  * The input of the daily report: everything one day's report shows, already computed by the
  * daily cycle. JSON-safe, holds no secrets and no raw health payloads (only the summary below).
  */
+import { addDays } from '../domain/iso-date';
 import type {
   ClassSuggestion,
   Channel,
@@ -82,7 +83,7 @@ export interface RenderedReport {
 
 /** Reduce an observation to what a report shows. */
 export function summariseObservation(obs: DayObservation): ObservationSummary {
-  const yesterday = previousDate(obs.date);
+  const yesterday = addDays(obs.date, -1);
   return {
     readinessScore: obs.readiness?.score ?? null,
     sleepScore: obs.sleep?.score ?? null,
@@ -94,11 +95,6 @@ export function summariseObservation(obs: DayObservation): ObservationSummary {
       .map((r) => ({ name: r.name, movingMin: Math.round(r.movingTimeS / 60) })),
     missing: obs.missing.map((m) => ({ ...m })),
   };
-}
-
-function previousDate(date: IsoDate): IsoDate {
-  const t = Date.parse(`${date}T00:00:00Z`);
-  return new Date(t - 86_400_000).toISOString().slice(0, 10);
 }
 
 function round(n: number, digits: number): number {

@@ -3,10 +3,12 @@
  * no external assets, no scripts) and JSON. Pure and deterministic: the same DayReport always
  * renders to the same bytes, so rewriting a report is idempotent.
  */
-import type { DecisionKind, MissionDay, ReadinessState, WorkoutInterval } from '../domain/types';
+import type { DecisionKind, IsoDate, ReadinessState, WorkoutInterval } from '../domain/types';
+import { dayHeading, decisionAddsToHeading, stageLabel } from './day-heading';
 import type { DayReport, NotificationOutcome, RenderedReport } from './report-model';
 import { readinessHrvChart, trainingLoadChart } from './svg-charts';
 import { escapeHtml as h, escapeMarkdown as md, safeHttpUrl } from './text-escape';
+import { workoutProfile, workoutProfileSvg, workoutProfileText } from './workout-profile';
 
 export const DAY_REPORT_SCHEMA = 'lanterne.day-report/v1';
 
@@ -29,17 +31,19 @@ export function decisionLabel(kind: DecisionKind): string {
   return DECISION_LABELS[kind] ?? kind;
 }
 
-/** "Stage 5 · Caen › Caen (itt)", "Rest day", "Day 3 · Base ride". */
-export function stageLabel(day: MissionDay): string {
-  const head = day.stage != null ? `Stage ${day.stage}` : day.type === 'rest' ? 'Rest day' : `Day ${day.index + 1}`;
-  const route = day.start && day.finish ? `${day.start} › ${day.finish}` : null;
-  const name = day.name && day.name !== head ? day.name : null;
-  return [head, name, route].filter(Boolean).join(' · ') + (day.type !== 'rest' ? ` (${day.type})` : '');
+/**
+ * One-line subject for e-mail and page title: mission, date, the day's heading and the decision
+ * (left out on a planned rest day, where "rest" would say the heading again).
+ */
+export function reportSubject(r: DayReport): string {
+  const decision = decisionAddsToHeading(r.day, r.decision.decision) ? ` — ${decisionLabel(r.decision.decision)}` : '';
+  return `${r.mission.name} — ${r.date} — ${stageLabel(r.day)}${decision}`;
 }
 
-/** One-line subject for e-mail and page title. */
-export function reportSubject(r: DayReport): string {
-  return `${r.mission.name} — ${r.date} — ${stageLabel(r.day)}: ${decisionLabel(r.decision.decision)}`;
+/** The report's date range for the trend charts: its first history day (or its date) to its date. */
+function chartRange(r: DayReport): { from: IsoDate; to: IsoDate } {
+  const first = r.history.reduce<IsoDate>((min, p) => (p.date < min ? p.date : min), r.date);
+  return { from: first, to: r.date };
 }
 
 export function intervalTarget(iv: WorkoutInterval): string {
@@ -109,6 +113,8 @@ export function renderMarkdown(r: DayReport): string {
     L.push(`**${md(w.title)}** · ${md(w.sport)} · ${num(w.durationMin)} min · TSS ${num(w.targetTss)}`, '');
     if (w.source === 'fallback') L.push(`_Planned by the fallback planner${w.fallbackReason ? `: ${md(w.fallbackReason)}` : ''}._`, '');
     if (w.notes) L.push(md(w.notes), '');
+    const profile = workoutProfile(w);
+    if (profile) L.push('```text', ...workoutProfileText(profile), '```', '');
     if (w.intervals.length) {
       L.push('| # | Minutes | Target | Cue |', '|---|---|---|---|');
       w.intervals.forEach((iv, i) => L.push(`| ${i + 1} | ${num(iv.durationMin)} | ${md(intervalTarget(iv))} | ${md(iv.cue)} |`));
@@ -184,6 +190,8 @@ export function renderPlainText(r: DayReport): string {
   if (r.workout) {
     const w = r.workout;
     L.push(`WORKOUT: ${w.title} — ${num(w.durationMin)} min, TSS ${num(w.targetTss)}`);
+    const profile = workoutProfile(w);
+    if (profile) L.push(...workoutProfileText(profile).map((line) => `  ${line}`));
     w.intervals.forEach((iv, i) => L.push(`  ${i + 1}. ${num(iv.durationMin)} min @ ${intervalTarget(iv)} — ${iv.cue}`));
     if (w.notes) L.push(`  ${w.notes}`);
   } else {
@@ -216,19 +224,24 @@ table{border-collapse:collapse;width:100%;font-size:.95em}th,td{border:1px solid
 .chart{max-width:100%;height:auto;display:block;margin:8px 0}.muted{color:#777}footer{margin-top:24px;font-size:.85em;color:#777}
 `.trim();
 
-export interface HtmlOptions {
-  /** Inline SVG charts (default true). E-mail clients often drop SVG, so e-mails leave them out. */
-  charts?: boolean;
+/** " · indoor 60 min · threshold efforts"; nothing on a rest day, whose heading already says so. */
+function trainingText(r: DayReport): string {
+  const t = r.day.training;
+  if (t.mode === 'rest') return '';
+  return ` · ${h(t.mode)} ${num(t.durationMin)} min${t.focus ? ` · ${h(t.focus)}` : ''}`;
 }
 
-export function renderHtml(r: DayReport, opts: HtmlOptions = {}): string {
-  const charts = opts.charts ?? true;
+/**
+ * The report as a standalone page; also the e-mail's HTML part. Its charts (the workout profile
+ * and the trends) are inline SVG drawn here, since no script runs in a report file or an e-mail.
+ */
+export function renderHtml(r: DayReport): string {
   const d = r.decision;
   const o = r.observation;
   const B: string[] = [];
   B.push(`<h1>${h(r.mission.name)} — ${h(r.date)}</h1>`);
   B.push(
-    `<p class="sub"><strong>${h(stageLabel(r.day))}</strong> · day ${num(r.day.index + 1)} of ${num(r.totalDays)} · athlete ${h(r.athlete.handle)} · importance ${h(r.day.importance)} · ${h(r.day.training.mode)} ${num(r.day.training.durationMin)} min${r.day.training.focus ? ` · ${h(r.day.training.focus)}` : ''}</p>`,
+    `<p class="sub"><strong>${h(stageLabel(r.day))}</strong> · day ${num(r.day.index + 1)} of ${num(r.totalDays)} · athlete ${h(r.athlete.handle)} · importance ${h(r.day.importance)}${trainingText(r)}</p>`,
   );
   if (r.day.notes) B.push(`<p class="muted">${h(r.day.notes)}</p>`);
 
@@ -257,6 +270,8 @@ export function renderHtml(r: DayReport, opts: HtmlOptions = {}): string {
       B.push(`<p class="muted">Planned by the fallback planner${w.fallbackReason ? `: ${h(w.fallbackReason)}` : ''}.</p>`);
     }
     if (w.notes) B.push(`<p>${h(w.notes)}</p>`);
+    const profile = workoutProfile(w);
+    if (profile) B.push(workoutProfileSvg(profile, { title: w.title }));
     if (w.intervals.length) {
       B.push('<table class="intervals"><thead><tr><th>#</th><th>Minutes</th><th>Target</th><th>Cue</th></tr></thead><tbody>');
       w.intervals.forEach((iv, i) =>
@@ -309,9 +324,7 @@ export function renderHtml(r: DayReport, opts: HtmlOptions = {}): string {
         .join('')}</ul></div>`,
     );
   }
-  if (charts) {
-    B.push('<h2>Trends</h2>', readinessHrvChart(r.history), trainingLoadChart(r.history));
-  }
+  B.push('<h2>Trends</h2>', readinessHrvChart(r.history, chartRange(r)), trainingLoadChart(r.history, chartRange(r)));
   if (r.adaptations.length) {
     B.push('<h2>Adaptations</h2>', `<ul>${r.adaptations.map((a) => `<li>${h(a)}</li>`).join('')}</ul>`);
   }
@@ -343,8 +356,18 @@ export function renderHtml(r: DayReport, opts: HtmlOptions = {}): string {
 
 // ------------------------------------------------------------------ JSON
 
+/**
+ * The report as JSON: the DayReport itself, plus what the other formats derive from it — the
+ * heading (`heading.label` is the line the other formats show) and the workout profile's data points.
+ */
 export function renderJson(r: DayReport): string {
-  const doc = { schema: DAY_REPORT_SCHEMA, ...r, temporalUiUrl: safeHttpUrl(r.temporalUiUrl) };
+  const doc = {
+    schema: DAY_REPORT_SCHEMA,
+    heading: { ...dayHeading(r.day), subject: reportSubject(r) },
+    ...r,
+    workoutProfile: workoutProfile(r.workout),
+    temporalUiUrl: safeHttpUrl(r.temporalUiUrl),
+  };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 

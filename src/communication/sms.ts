@@ -10,6 +10,7 @@ import type { Mailer } from './mailer';
 import { stableMessageId } from './mailer';
 import type { TwilioSettings } from './notify-config';
 import type { DayReport } from './report-model';
+import { decisionAddsToHeading, shortDayLabel } from './day-heading';
 import { decisionLabel } from './report';
 
 /** One SMS segment in GSM-7; longer texts are split or, with other characters, cut to 70. */
@@ -65,9 +66,8 @@ export function fitText(text: string, max = SMS_MAX_CHARS): string {
 
 /** The day's SMS: date, stage, decision, workout, first class; ≤ 160 plain characters. */
 export function renderSmsText(r: DayReport): string {
-  const day = r.day;
-  const where = day.stage != null ? `Stage ${day.stage}` : day.type === 'rest' ? 'Rest day' : `Day ${day.index + 1}`;
-  const parts = [`${r.date.slice(5)} ${where}: ${decisionLabel(r.decision.decision)}`];
+  const where = `${r.date.slice(5)} ${shortDayLabel(r.day)}`;
+  const parts = [decisionAddsToHeading(r.day, r.decision.decision) ? `${where}: ${decisionLabel(r.decision.decision)}` : where];
   if (r.workout) parts.push(`${r.workout.title}, ${r.workout.durationMin} min, TSS ${Math.round(r.workout.targetTss)}`);
   if (r.classes[0]) parts.push(`Class: ${r.classes[0].title}`);
   if (r.decision.rationale[0]) parts.push(r.decision.rationale[0]);

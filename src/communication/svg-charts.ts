@@ -1,14 +1,22 @@
 /**
- * Inline SVG line charts for the report (no scripts, no external assets). Pure: the same input
- * gives the same markup. Every text that comes from input is escaped.
+ * Inline SVG line charts for the report and the e-mail, where no script can run (no scripts, no
+ * external assets, attributes only). Points are placed by date: a day with no value, or no row at
+ * all, is a gap in the line. Pure: the same input gives the same markup; text from input is escaped.
+ *
+ * Hand-written on purpose: the chart libraries that render SVG without a DOM were tried (Apache
+ * ECharts' SSR mode, Vega's headless view): ECharts numbers its CSS classes per chart instance, so
+ * the same report renders differently within one process, and Vega's SVG is asynchronous and
+ * numbers its clip paths with a process-wide counter; both are large (28–62 MB) for three charts.
  */
+import { assertIsoDate, daysBetween, addDays } from '../domain/iso-date';
+import type { IsoDate } from '../domain/types';
 import type { HistoryPoint } from './report-model';
 import { escapeHtml } from './text-escape';
 
 export interface ChartSeries {
   name: string;
   color: string;
-  /** One value per label; null is a gap. */
+  /** One value per date of `labels`; null is a gap. */
   values: (number | null)[];
   /** Which y axis the series is drawn against (default left). */
   axis?: 'left' | 'right';
@@ -18,8 +26,10 @@ export interface LineChartOptions {
   /** Used for element ids; letters, digits and dashes. */
   id: string;
   title: string;
-  /** X labels, usually ISO dates. */
-  labels: string[];
+  /** The dates (YYYY-MM-DD) of the values, in any order; a date left out is a gap. */
+  labels: IsoDate[];
+  /** Dates the x axis spans at least (e.g. up to the report's date); default the labels' range. */
+  range?: { from: IsoDate; to: IsoDate };
   series: ChartSeries[];
   width?: number;
   height?: number;
@@ -37,6 +47,7 @@ export function lineChartSvg(opts: LineChartOptions): string {
   const id = opts.id.replace(/[^A-Za-z0-9-]/g, '-');
   const plotW = width - M.left - M.right;
   const plotH = height - M.top - M.bottom;
+  opts.labels.forEach((d, i) => assertIsoDate(d, `chart ${id}: date ${i + 1}`));
   const n = opts.labels.length;
   const parts: string[] = [];
   parts.push(
@@ -64,7 +75,12 @@ export function lineChartSvg(opts: LineChartOptions): string {
     return parts.join('');
   }
 
-  const x = (i: number): number => (n === 1 ? M.left + plotW / 2 : M.left + (i * plotW) / (n - 1));
+  // x by date: the span from the earliest to the latest date (widened to `range`)
+  const sorted = [...opts.labels].sort();
+  const first = opts.range && opts.range.from < sorted[0]! ? opts.range.from : sorted[0]!;
+  const last = opts.range && opts.range.to > sorted[n - 1]! ? opts.range.to : sorted[n - 1]!;
+  const span = daysBetween(first, last);
+  const x = (date: IsoDate): number => (span === 0 ? M.left + plotW / 2 : M.left + (daysBetween(first, date) * plotW) / span);
   const axes: Record<'left' | 'right', { min: number; max: number } | null> = {
     left: fitRange(opts.series.filter((s) => (s.axis ?? 'left') === 'left'), opts.leftRange),
     right: fitRange(opts.series.filter((s) => s.axis === 'right')),
@@ -97,48 +113,44 @@ export function lineChartSvg(opts: LineChartOptions): string {
       `<line x1="${M.left}" y1="${y}" x2="${M.left + plotW}" y2="${y}" stroke="#bbb" stroke-dasharray="4 3"/>`,
     );
   }
-  const labelIdx = n === 1 ? [0] : n === 2 ? [0, 1] : [0, Math.floor((n - 1) / 2), n - 1];
-  for (const i of labelIdx) {
+  const tickDates = span === 0 ? [first] : span === 1 ? [first, last] : [first, addDays(first, Math.floor(span / 2)), last];
+  for (const date of tickDates) {
     parts.push(
-      `<text x="${fmt(x(i))}" y="${height - 10}" text-anchor="middle" font-size="10" font-family="sans-serif" fill="#555">${escapeHtml(shortLabel(opts.labels[i]!))}</text>`,
+      `<text x="${fmt(x(date))}" y="${height - 10}" text-anchor="middle" font-size="10" font-family="sans-serif" fill="#555">${escapeHtml(date.slice(5))}</text>`,
     );
   }
 
-  // series
+  // series: a line joins the values of consecutive days only
+  const order = opts.labels.map((date, i) => ({ date, i })).sort((a, b) => a.date.localeCompare(b.date));
   for (const s of opts.series) {
     const axis = s.axis ?? 'left';
     const color = safeColor(s.color);
+    const points = order.map(({ date, i }) => ({ date, v: s.values[i] })).filter((p): p is { date: IsoDate; v: number } => isNum(p.v));
     let d = '';
-    let penDown = false;
-    s.values.slice(0, n).forEach((v, i) => {
-      if (!isNum(v)) {
-        penDown = false;
-        return;
-      }
-      d += `${penDown ? 'L' : 'M'}${fmt(x(i))} ${fmt(yOf(axis, v))} `;
-      penDown = true;
+    points.forEach((p, k) => {
+      const joined = k > 0 && daysBetween(points[k - 1]!.date, p.date) === 1;
+      d += `${joined ? 'L' : 'M'}${fmt(x(p.date))} ${fmt(yOf(axis, p.v))} `;
     });
     if (d) {
       parts.push(
         `<path class="series" data-series="${escapeHtml(s.name)}" d="${d.trim()}" fill="none" stroke="${color}" stroke-width="2"/>`,
       );
     }
-    s.values.slice(0, n).forEach((v, i) => {
-      if (isNum(v)) {
-        parts.push(`<circle cx="${fmt(x(i))}" cy="${fmt(yOf(axis, v))}" r="2.5" fill="${color}"/>`);
-      }
-    });
+    for (const p of points) {
+      parts.push(`<circle cx="${fmt(x(p.date))}" cy="${fmt(yOf(axis, p.v))}" r="2.5" fill="${color}" data-date="${p.date}"/>`);
+    }
   }
   parts.push('</svg>');
   return parts.join('');
 }
 
-/** Readiness (0–100, left axis) and nightly HRV (ms, right axis). */
-export function readinessHrvChart(history: HistoryPoint[]): string {
+/** Readiness (0–100, left axis) and nightly HRV (ms, right axis), by date. */
+export function readinessHrvChart(history: HistoryPoint[], range?: { from: IsoDate; to: IsoDate }): string {
   return lineChartSvg({
     id: 'chart-readiness-hrv',
     title: 'Readiness and HRV trend',
     labels: history.map((h) => h.date),
+    range,
     leftRange: [0, 100],
     series: [
       { name: 'Readiness', color: '#2a7ab0', values: history.map((h) => h.readiness) },
@@ -147,12 +159,13 @@ export function readinessHrvChart(history: HistoryPoint[]): string {
   });
 }
 
-/** Fitness (CTL), fatigue (ATL) and form (TSB) on one axis, with the zero line. */
-export function trainingLoadChart(history: HistoryPoint[]): string {
+/** Fitness (CTL), fatigue (ATL) and form (TSB) on one axis, with the zero line, by date. */
+export function trainingLoadChart(history: HistoryPoint[], range?: { from: IsoDate; to: IsoDate }): string {
   return lineChartSvg({
     id: 'chart-load',
     title: 'Fitness (CTL), fatigue (ATL) and form (TSB)',
     labels: history.map((h) => h.date),
+    range,
     zeroLine: true,
     series: [
       { name: 'CTL', color: '#2a7ab0', values: history.map((h) => h.ctl) },
@@ -196,10 +209,6 @@ function fmt(n: number): string {
 
 function fmtTick(v: number): string {
   return Math.abs(v) >= 10 ? Math.round(v).toString() : (Math.round(v * 10) / 10).toString();
-}
-
-function shortLabel(label: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(label) ? label.slice(5) : label;
 }
 
 function safeColor(color: string): string {

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { eventLogger } from '../infra/json-logger';
 import type { MemoryStore } from '../memory/memory-store';
 import type { MissionRecord } from '../memory/records';
 import { authenticate, csrfToken, csrfValid, originAllowed, sessionCookie, MIN_TOKEN_LENGTH } from './auth';
@@ -67,7 +68,7 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
   const token = opts.token;
   const host = opts.host ?? '127.0.0.1';
   const temporalUi = temporalUiLink(opts.temporalUiUrl, opts.namespace ?? 'default');
-  const log = opts.log ?? ((entry) => process.stderr.write(`${JSON.stringify({ at: new Date().toISOString(), component: 'dashboard', ...entry })}\n`));
+  const log = opts.log ?? eventLogger('dashboard');
   const flashes = new Map<string, string>();
   let port = 0;
   let allowedOrigins: string[] = [];

@@ -3,6 +3,7 @@ import { migrate, MemoryStore } from '../memory';
 import { PgTokenStore, loadSecretKey, type TokenStore } from '../secrets';
 import { loadNotifyConfig } from '../communication';
 import { StravaRateLimiter } from '../observation';
+import { jsonLog } from '../infra/json-logger';
 import { outputDir } from '../infra/project-paths';
 import type { ActivityDeps } from '../activities';
 
@@ -38,7 +39,7 @@ export async function openWorkerResources(opts: {
   const env = opts.env ?? process.env;
   const notify = loadNotifyConfig(env);
   const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
-  pool.on('error', (err) => process.stderr.write(JSON.stringify({ level: 'WARN', message: 'idle database connection lost', error: err.message }) + '\n'));
+  pool.on('error', (err) => jsonLog().warn({ error: err.message }, 'idle database connection lost'));
   await migrate(pool);
   const deps: ActivityDeps = {
     memory: new MemoryStore(pool),

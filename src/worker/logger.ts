@@ -1,26 +1,31 @@
-import { DefaultLogger, type LogEntry } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
+import type { Level, Logger } from 'pino';
+import { jsonLog } from '../infra/json-logger';
+
+const PINO_LEVEL: Record<LogLevel, Level> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 
 /**
- * Structured JSON-lines logs for the worker (Temporal's Runtime logger and our own events), on
- * stderr. Log calls carry mission id and date as fields; never tokens or raw health payloads.
+ * Temporal's Runtime logger: the SDK's entries (worker, workflow `log`, activity `log`, and Core's
+ * when forwarded) at `level` and above, written as JSON lines by the process's pino logger, with
+ * its redaction of secret-looking fields (Temporal's taskToken among them). Log calls carry
+ * mission id and date as fields.
  */
-export function jsonLinesLogger(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'INFO'): DefaultLogger {
+export function jsonLinesLogger(level: LogLevel = 'INFO', logger: Logger = jsonLog()): DefaultLogger {
+  const out = logger.child({}, { level: PINO_LEVEL[level] });
   return new DefaultLogger(level, (entry: LogEntry) => {
-    const { message, level: lvl, timestampNanos, meta } = entry;
-    process.stderr.write(
-      JSON.stringify({ time: new Date(Number(timestampNanos / 1_000_000n)).toISOString(), level: lvl, message, ...sanitize(meta) }) + '\n',
-    );
+    out[PINO_LEVEL[entry.level]]({ ...entry.meta }, entry.message);
   });
 }
 
-const SECRET_KEYS = /token|secret|password|authorization|api[_-]?key/i;
-
-function sanitize(meta: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!meta) return {};
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(meta)) {
-    if (SECRET_KEYS.test(k)) continue; // also drops Temporal's taskToken
-    out[k] = v instanceof Error ? { name: v.name, message: v.message } : v;
-  }
-  return out;
+/**
+ * Installs the process's Temporal Runtime with that logger, Core's own logs (the Rust side:
+ * connections, pollers) forwarded to it at WARN and above instead of printed in Core's format.
+ * Call once per process, before any connection or worker is created.
+ */
+export function installRuntimeLogger(level: LogLevel = 'INFO', logger: Logger = jsonLog()): void {
+  Runtime.install({
+    logger: jsonLinesLogger(level, logger),
+    shutdownSignals: [],
+    telemetryOptions: { logging: { forward: {}, filter: { core: level === 'ERROR' ? 'ERROR' : 'WARN', other: 'ERROR' } } },
+  });
 }

@@ -1,53 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import http from 'node:http';
 import { execFileSync } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { MemoryStore, migrate } from '../../../src/memory';
 import type { LoadFigures } from '../../../src/domain/types';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { startFakeGitHubServer, type FakeGitHubServer } from '../../support/fake-github-server';
 import { buildOnce, cleanEnv, runCli } from './run-cli';
-
-/** A local stand-in for GitHub's contents API: records PUTs, answers a scripted status. */
-interface FakeGitHub {
-  url: string;
-  puts: { path: string; auth: string | undefined; body: { message: string; content: string; sha?: string } }[];
-  status: number;
-  close(): Promise<void>;
-}
-
-async function startFakeGitHub(): Promise<FakeGitHub> {
-  const state = { puts: [] as FakeGitHub['puts'], status: 201 };
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-    req.on('end', () => {
-      const m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+?)(\?.*)?$/.exec(req.url ?? '');
-      res.setHeader('content-type', 'application/json');
-      if (!m) return res.writeHead(404).end('{"message":"Not Found"}');
-      if (state.status === 403) return res.writeHead(403).end('{"message":"Resource not accessible by personal access token"}');
-      if (req.method === 'GET') return res.writeHead(404).end('{"message":"Not Found"}');
-      const body = JSON.parse(raw);
-      state.puts.push({ path: decodeURIComponent(m[3]!), auth: req.headers.authorization, body });
-      res.writeHead(201).end(JSON.stringify({ content: { path: decodeURIComponent(m[3]!), html_url: `https://github.example/${m[1]}/${m[2]}/blob/main/${m[3]}` }, commit: { sha: 'abc123' } }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    get puts() {
-      return state.puts;
-    },
-    get status() {
-      return state.status;
-    },
-    set status(s: number) {
-      state.status = s;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 const load = (date: string, ctl: number): LoadFigures => ({
   date,
@@ -65,7 +24,8 @@ const load = (date: string, ctl: number): LoadFigures => ({
 });
 
 let db: TestDatabase;
-let gh: FakeGitHub;
+let gh: FakeGitHubServer;
+const GITHUB_TOKEN = 'ghp_test_export_0123456789';
 let work: string;
 const scope = { missionId: 'tdf_sim_2025', athlete: 'rider' };
 
@@ -81,7 +41,13 @@ beforeAll(async () => {
   fs.mkdirSync(reports, { recursive: true });
   for (const d of ['2025-07-05', '2025-07-06', '2025-07-07']) for (const ext of ['md', 'html', 'json']) fs.writeFileSync(path.join(reports, `${d}.${ext}`), `report ${d}.${ext}\n`);
   fs.writeFileSync(path.join(reports, 'summary.md'), 'summary\n');
-  gh = await startFakeGitHub();
+  gh = await startFakeGitHubServer({
+    token: GITHUB_TOKEN,
+    repositories: [
+      { owner: 'alice', name: 'training', visibility: 'private' },
+      { owner: 'alice', name: 'public-notes', visibility: 'public' },
+    ],
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -110,30 +76,48 @@ describe('lanterne export', () => {
       ['2025-07-06', 41],
     ]);
     expect(execFileSync('tar', ['-xzOf', out, `${root}/reports/2025-07-06.md`], { encoding: 'utf8' })).toBe('report 2025-07-06.md\n');
+    // written through a temporary file renamed into place: nothing else is left in the folder
+    expect(fs.readdirSync(work).filter((f) => f.includes('a.tar.gz'))).toEqual(['a.tar.gz']);
   });
 
-  it('publishes the archive through the GitHub contents API', async () => {
+  it('publishes the archive to a private repository through the GitHub contents API', async () => {
     const out = path.join(work, 'b.tar.gz');
-    const r = await runCli(['export', 'tdf_sim_2025', '--from', '2025-07-05', '--to', '2025-07-07', '--out', out, '--publish', 'alice/training'], env({ GITHUB_TOKEN: 'ghp_test', GITHUB_API_URL: gh.url }));
+    const r = await runCli(['export', 'tdf_sim_2025', '--from', '2025-07-05', '--to', '2025-07-07', '--out', out, '--publish', 'alice/training'], env({ GITHUB_TOKEN, GITHUB_API_URL: gh.url }));
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('published to alice/training:lanterne-exports/b.tar.gz');
-    expect(gh.puts).toHaveLength(1);
-    expect(gh.puts[0]!.path).toBe('lanterne-exports/b.tar.gz');
-    expect(gh.puts[0]!.auth).toBe('Bearer ghp_test');
-    expect(Buffer.from(gh.puts[0]!.body.content, 'base64').equals(fs.readFileSync(out))).toBe(true);
-    expect(r.stdout + r.stderr).not.toContain('ghp_test');
+    expect(r.stdout).toContain('published to alice/training:lanterne-exports/b.tar.gz (private repository)');
+    // the repository's visibility was asked for before the upload
+    const calls = gh.requests.map((q) => `${q.method} ${q.path}`);
+    expect(calls.indexOf('GET /repos/alice/training')).toBeLessThan(calls.indexOf('PUT /repos/alice/training/contents/lanterne-exports/b.tar.gz'));
+    expect(gh.puts()).toHaveLength(1);
+    expect(gh.file('alice', 'training', 'lanterne-exports/b.tar.gz')!.equals(fs.readFileSync(out))).toBe(true);
+    expect(r.stdout + r.stderr).not.toContain(GITHUB_TOKEN);
+  });
+
+  it('refuses a public repository (health data) unless given --allow-public', async () => {
+    const out = path.join(work, 'public.tar.gz');
+    const args = ['export', 'tdf_sim_2025', '--from', '2025-07-05', '--to', '2025-07-07', '--out', out, '--publish', 'alice/public-notes'];
+    const refused = await runCli(args, env({ GITHUB_TOKEN, GITHUB_API_URL: gh.url }));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('lanterne: GitHub repository alice/public-notes is public: the export holds health data (HRV, sleep, resting heart rate)');
+    expect(refused.stderr).toContain('--allow-public');
+    expect(gh.file('alice', 'public-notes', 'lanterne-exports/public.tar.gz')).toBeNull();
+    expect(fs.existsSync(out)).toBe(false); // refused before anything was written
+    const allowed = await runCli([...args, '--allow-public'], env({ GITHUB_TOKEN, GITHUB_API_URL: gh.url }));
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('(public repository)');
+    expect(gh.file('alice', 'public-notes', 'lanterne-exports/public.tar.gz')!.equals(fs.readFileSync(out))).toBe(true);
   });
 
   it('says which permission is missing when GitHub answers 403', async () => {
-    gh.status = 403;
+    gh.refuseContents(true);
     try {
-      const r = await runCli(['export', 'tdf_sim_2025', '--from', '2025-07-05', '--to', '2025-07-07', '--out', path.join(work, 'c.tar.gz'), '--publish', 'alice/training'], env({ GITHUB_TOKEN: 'ghp_test', GITHUB_API_URL: gh.url }));
+      const r = await runCli(['export', 'tdf_sim_2025', '--from', '2025-07-05', '--to', '2025-07-07', '--out', path.join(work, 'c.tar.gz'), '--publish', 'alice/training'], env({ GITHUB_TOKEN, GITHUB_API_URL: gh.url }));
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('(403)');
       expect(r.stderr).toContain('contents: write');
-      expect(r.stderr).not.toContain('ghp_test');
+      expect(r.stderr).not.toContain(GITHUB_TOKEN);
     } finally {
-      gh.status = 201;
+      gh.refuseContents(false);
     }
   });
 
@@ -143,6 +127,9 @@ describe('lanterne export', () => {
     expect(range.stderr).toContain('--from 2025-07-07 is after --to 2025-07-05');
     const token = await runCli(['export', 'tdf_sim_2025', '--from', '2025-07-05', '--to', '2025-07-05', '--publish', 'alice/training'], env());
     expect(token.stderr).toContain('--publish needs GITHUB_TOKEN');
+    const lonely = await runCli(['export', 'tdf_sim_2025', '--from', '2025-07-05', '--to', '2025-07-05', '--allow-public'], env());
+    expect(lonely.code).toBe(1);
+    expect(lonely.stderr).toContain('--allow-public only goes with --publish <owner/repo>');
     const missing = await runCli(['export', 'nope', '--from', '2025-07-05', '--to', '2025-07-05', '--out', path.join(work, 'd.tar.gz')], env());
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no mission nope in the database');

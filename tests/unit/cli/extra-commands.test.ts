@@ -1,13 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { checkDate, checkMissionId, checkProvider, checkRepo, positiveInt } from '../../../src/cli/commands/arguments';
 import { progressBar, table } from '../../../src/cli/commands/formatting';
-import { tarBuffer, tarGz } from '../../../src/cli/commands/tar-writer';
 import { simulationEnv, trimMissionFile } from '../../../src/cli/commands/simulate';
 import { missingConnectEnv } from '../../../src/cli/commands/connect';
-import { publishToGitHub } from '../../../src/cli/commands/github-publish';
 import { loadMissionFile } from '../../../src/mission';
 
 describe('argument checks', () => {
@@ -51,29 +48,6 @@ describe('formatting', () => {
   });
 });
 
-describe('tar writer', () => {
-  it('writes ustar headers with valid checksums, padded content and the end blocks', () => {
-    const tar = tarBuffer([{ name: 'a/b.txt', content: 'hello', mtime: 1 }, { name: 'a/c.json', content: '{}' }]);
-    expect(tar.length).toBe(512 * 2 + 512 * 2 + 1024);
-    const h = tar.subarray(0, 512);
-    expect(h.toString('utf8', 0, 7)).toBe('a/b.txt');
-    expect(parseInt(h.toString('ascii', 124, 135), 8)).toBe(5);
-    expect(h.toString('ascii', 257, 262)).toBe('ustar');
-    const stored = parseInt(h.toString('ascii', 148, 154), 8);
-    const copy = Buffer.from(h);
-    copy.fill(' ', 148, 156);
-    expect(copy.reduce((s, b) => s + b, 0)).toBe(stored);
-    expect(tar.toString('utf8', 512, 517)).toBe('hello');
-    expect(gunzipSync(tarGz([{ name: 'x', content: 'y' }])).toString('utf8', 0, 1)).toBe('x');
-  });
-  it('splits long names into prefix and name, and refuses escaping paths', () => {
-    const long = `${'d'.repeat(80)}/${'f'.repeat(90)}.md`;
-    const h = tarBuffer([{ name: long, content: '' }]).subarray(0, 512);
-    expect(h.toString('utf8', 345, 425)).toBe('d'.repeat(80));
-    expect(() => tarBuffer([{ name: '../x', content: '' }])).toThrow('not allowed');
-  });
-});
-
 describe('simulate helpers', () => {
   it('trims a mission to its first days and keeps it valid', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-trim-'));
@@ -92,24 +66,5 @@ describe('simulate helpers', () => {
     const env = simulationEnv({ SMTP_HOST: 'h', NOTIFY_EMAIL_TO: 'a@b.c', USE_TWILIO: 'true', TWILIO_TO: '1', OPENAI_API_KEY: 'k', PATH: '/bin', LANTERNE_DATA_SOURCE: 'wearables' }, false);
     expect(env).toEqual({ PATH: '/bin', LANTERNE_DATA_SOURCE: 'synthetic' });
     expect(simulationEnv({ OPENAI_API_KEY: 'k' }, true).OPENAI_API_KEY).toBe('k');
-  });
-});
-
-describe('GitHub publishing', () => {
-  const base = { owner: 'alice', repo: 'log', path: 'x/a.tar.gz', content: Buffer.from('abc'), message: 'm', apiUrl: 'http://gh.test' };
-  it('explains a refused token (401) without showing it', async () => {
-    const fetchImpl = (async () => new Response('{"message":"Bad credentials"}', { status: 401 })) as typeof fetch;
-    await expect(publishToGitHub({ ...base, token: 'secret-token', fetchImpl })).rejects.toThrow('GitHub refused GITHUB_TOKEN (401) (GitHub said: Bad credentials)');
-  });
-  it('replaces an existing file with its sha', async () => {
-    const calls: { method: string; body?: string }[] = [];
-    const fetchImpl = (async (_url: string, init: RequestInit) => {
-      calls.push({ method: init.method!, body: init.body as string | undefined });
-      if (init.method === 'GET') return new Response('{"sha":"old"}', { status: 200 });
-      return new Response('{"content":{"path":"x/a.tar.gz"},"commit":{"sha":"new"}}', { status: 200 });
-    }) as unknown as typeof fetch;
-    const r = await publishToGitHub({ ...base, token: 't', fetchImpl });
-    expect(r).toMatchObject({ path: 'x/a.tar.gz', commitSha: 'new', created: false });
-    expect(JSON.parse(calls[1]!.body!)).toEqual({ message: 'm', content: Buffer.from('abc').toString('base64'), sha: 'old' });
   });
 });

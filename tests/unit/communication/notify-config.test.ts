@@ -133,3 +133,15 @@ describe('routeChannels', () => {
     expect(routeChannels(['email'], c)).toEqual([{ channel: 'email', kind: 'skip', reason: 'e-mail is not configured: NOTIFY_EMAIL_TO is not set' }]);
   });
 });
+
+describe('addresses (nodemailer’s address parser)', () => {
+  it('reads quoted names with commas, several recipients, and says which entry is not an address', () => {
+    const c = loadNotifyConfig({ SMTP_HOST: 'h', SMTP_FROM: '"Lanterne, coach" <coach@example.com>', NOTIFY_EMAIL_TO: '"Lea, rider" <lea@example.com>, bob@example.com' });
+    expect(c.emailTo).toEqual(['"Lea, rider" <lea@example.com>', 'bob@example.com']);
+    expect(c.smtp?.from).toBe('"Lanterne, coach" <coach@example.com>');
+    expect(() => loadNotifyConfig({ SMTP_HOST: 'h', SMTP_FROM: 'a@b.co', NOTIFY_EMAIL_TO: 'lea@example.com, Bob Smith' })).toThrow(
+      'NOTIFY_EMAIL_TO contains "Bob Smith", which is not an e-mail address (separate several with commas)',
+    );
+    expect(() => loadNotifyConfig({ SMTP_HOST: 'h', SMTP_FROM: 'a@b.co, c@d.co' })).toThrow('SMTP_FROM="a@b.co, c@d.co" is not an e-mail address');
+  });
+});

@@ -73,13 +73,18 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
     expect(sink.messages).toHaveLength(2);
     const mail = sink.messages.find((m) => m.envelopeTo[0] === 'lea@example.com')!;
     expect(mail.messageId).toBe(emailId);
-    expect(mail.subject).toBe('Tour de France 2025 ride-along — 2025-07-09 — Stage 5 · Caen time trial · Caen › Caen (itt): Lower the intensity');
+    expect(mail.subject).toBe('Tour de France 2025 ride-along — 2025-07-09 — Stage 5 · Caen time trial (itt) — Lower the intensity');
     expect(mail.parts.map((p) => p.contentType)).toEqual(['text/plain', 'text/html']);
     expect(mail.text).toContain('DECISION: Lower the intensity');
     expect(mail.text).toContain('Steady TT effort');
     expect(mail.html).toContain('HRV 52 ms is below the normal range 58–74 ms.');
     expect(mail.html).toContain('45 min Sweet Spot Ride');
-    expect(mail.html).not.toContain('<svg'); // e-mail clients drop inline SVG
+    // the workout profile and the trends as inline SVG (no script runs in an e-mail) …
+    expect(mail.html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="chart profile"');
+    expect(mail.html!.match(/<svg /g)).toHaveLength(3);
+    expect(mail.html).not.toMatch(/<script|<link|src=/i);
+    // … and as text in the text part, for mail clients that drop SVG
+    expect(mail.text).toMatch(/\n {2}[▁▂▃▄▅▆▇█ ]{20,}\r?\n/);
     const sms = sink.messages.find((m) => m.envelopeTo[0] === '5551234567@vtext.com')!;
     expect(sms.text!.trim().length).toBeLessThanOrEqual(160);
     expect(sms.text).toContain('Lower the intensity');

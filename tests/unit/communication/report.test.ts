@@ -4,8 +4,8 @@ import {
   renderHtml,
   renderPlainText,
   reportSubject,
-  stageLabel,
 } from '../../../src/communication/report';
+import { stageLabel } from '../../../src/communication/day-heading';
 import { summariseObservation } from '../../../src/communication/report-model';
 import { sampleReport } from './fixtures';
 
@@ -44,22 +44,45 @@ describe('daily report rendering', () => {
     expect(rows[3]).toContain('100–120 bpm');
   });
 
-  it('HTML is a standalone page: no scripts, no external assets, two inline SVG charts', () => {
+  it('HTML is a standalone page: no scripts, no external assets, the profile and two trend charts as inline SVG', () => {
     expect(out.html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(out.html).not.toMatch(/<script|<link|src=|url\(/i);
     expect(out.html).toContain("default-src 'none'");
-    expect(out.html.match(/<svg /g)).toHaveLength(2);
+    expect(out.html.match(/<svg /g)).toHaveLength(3);
+    expect(out.html).toContain('Workout profile: Sweet-spot time-trial rehearsal');
     expect(out.html).toContain('Readiness and HRV trend');
     expect(out.html).toContain('Fitness (CTL), fatigue (ATL) and form (TSB)');
     // one drawn path per series with data: readiness, HRV, CTL, ATL, TSB
     expect(out.html.match(/<path class="series"/g)).toHaveLength(5);
+    // one block per interval, the profile before the interval table
+    expect(out.html.match(/<rect class="block"/g)).toHaveLength(4);
+    expect(out.html.indexOf('class="chart profile"')).toBeLessThan(out.html.indexOf('<table class="intervals">'));
   });
 
-  it('JSON parses back to the same report with a schema tag', () => {
+  it('Markdown and plain text carry a text profile of the workout', () => {
+    const block = /```text\n(.+)\n(.+)\n```/.exec(out.markdown)!;
+    // 60 min at 1 character a minute: 15 warm-up, 3 + 30 tempo, 12 cool-down (heart-rate zone 1)
+    expect(block[1]).toBe(`${'▄'.repeat(15)}${'▆'.repeat(33)}${'▃'.repeat(12)}`);
+    expect(block[2]).toBe('(1 character = 1 min; ▇ = 100 % FTP, █ = 120 % and above)');
+    expect(renderPlainText(report)).toContain(`  ${block[1]}\n`);
+  });
+
+  it('JSON parses back to the same report, with a schema tag, the heading and the profile’s data points', () => {
     const parsed = JSON.parse(out.json);
     expect(parsed.schema).toBe(DAY_REPORT_SCHEMA);
-    const { schema: _schema, ...rest } = parsed;
+    const { schema: _schema, heading, workoutProfile, ...rest } = parsed;
     expect(rest).toEqual(report);
+    expect(heading).toEqual({ head: 'Stage 5', title: 'Caen time trial', route: null, type: 'itt', label: 'Stage 5 · Caen time trial (itt)', subject: reportSubject(report) });
+    expect(workoutProfile).toEqual({
+      durationMin: 60,
+      blocks: [
+        { startMin: 0, endMin: 15, pctFtp: 0.55, watts: 138, zone: 1, zoneName: 'active recovery', basis: 'power', cue: 'Easy spin warm-up' },
+        { startMin: 15, endMin: 18, pctFtp: 0.9, watts: 225, zone: 3, zoneName: 'tempo', basis: 'power', cue: 'Sweet spot, aero position' },
+        { startMin: 18, endMin: 48, pctFtp: 0.88, watts: 220, zone: 3, zoneName: 'tempo', basis: 'power', cue: 'Steady TT effort' },
+        { startMin: 48, endMin: 60, pctFtp: 0.5, watts: null, zone: 1, zoneName: 'active recovery', basis: 'heart-rate', cue: 'Cool down' },
+      ],
+    });
+    expect(JSON.parse(renderDayReport(sampleReport({ workout: null })).json).workoutProfile).toBeNull();
   });
 
   it('renders the same bytes for the same input', () => {
@@ -106,7 +129,9 @@ describe('daily report rendering', () => {
     expect(o.markdown).toContain('No workout today.');
     expect(o.html).toContain('No workout today.');
     expect(o.html).toContain('Rest day');
-    expect(reportSubject(r)).toBe('Tour de France 2025 ride-along — 2025-07-09 — Rest day: Rest');
+    expect(o.html).not.toContain('class="chart profile"');
+    expect(o.markdown).not.toContain('```text');
+    expect(reportSubject(r)).toBe('Tour de France 2025 ride-along — 2025-07-09 — Rest day');
   });
 
   it('shows notification outcomes when given', () => {
@@ -130,7 +155,7 @@ describe('daily report rendering', () => {
   });
 
   it('stage labels', () => {
-    expect(stageLabel(report.day)).toBe('Stage 5 · Caen time trial · Caen › Caen (itt)');
+    expect(stageLabel(report.day)).toBe('Stage 5 · Caen time trial (itt)');
   });
 
   it('an observation summary keeps only yesterday’s rides and the headline figures', () => {
