@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Client, Connection, QueryNotRegisteredError, QueryRejectedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { isUserError, UserError } from '../infra/user-error';
 import { stateDir } from '../infra/project-paths';
-import { dataConverterFromEnv } from '../secrets';
+import type { DataConverter } from '@temporalio/common';
+import { openPayloadKeys, payloadDataConverter, type PayloadKeys } from '../secrets';
 import { formatProblems, isMissionConfigError, type MissionConfigError } from '../mission';
 
 /** What `lanterne up` leaves for the other commands, so they find its servers without flags. */
@@ -45,6 +46,21 @@ export function databaseUrl(): string {
   return url;
 }
 
+/**
+ * The payload keys of `up` and `worker`: LANTERNE_PAYLOAD_KEY, else the state folder's key file,
+ * made on first run (then `announce` gets its path, once).
+ */
+export function serverPayloadKeys(announce: (file: string) => void): PayloadKeys {
+  const keys = openPayloadKeys({ env: process.env, stateDir: stateDir(), create: true })!;
+  if (keys.created && keys.file) announce(keys.file);
+  return keys;
+}
+
+/** The data converter of every client command: the same keys as `up`'s worker, found the same way (never created). */
+export function clientDataConverter(): DataConverter {
+  return payloadDataConverter(openPayloadKeys({ env: process.env, stateDir: stateDir(), create: false })?.ring ?? null);
+}
+
 export async function connectClient(): Promise<{ client: Client; close(): Promise<void>; address: string; namespace: string }> {
   const { address, namespace } = temporalTarget();
   let connection: Connection;
@@ -54,7 +70,7 @@ export async function connectClient(): Promise<{ client: Client; close(): Promis
   } catch {
     throw new UserError(`no Temporal server answers at ${address}`, 'start one with `npm start` (lanterne up), or set TEMPORAL_ADDRESS');
   }
-  return { client: new Client({ connection, namespace, dataConverter: dataConverterFromEnv() }), close: () => connection.close(), address, namespace };
+  return { client: new Client({ connection, namespace, dataConverter: clientDataConverter() }), close: () => connection.close(), address, namespace };
 }
 
 /** Prints data as JSON (--json) or as the human rendering. */

@@ -4,12 +4,14 @@ import { registerCoachCommand } from './commands/coach';
 import { registerConnectCommand } from './commands/connect';
 import { registerSimulateCommand } from './commands/simulate-command';
 import { registerExportCommand } from './commands/export';
+import { registerKeysCommand } from './commands/keys';
 
-/** observe, coach, connect, simulate and export. */
+/** observe, coach, connect, simulate, export and keys. */
 export function registerExtraCommands(program: Command): void {
   registerObserveCommand(program);
   registerCoachCommand(program);
   registerConnectCommand(program);
   registerSimulateCommand(program);
   registerExportCommand(program);
+  registerKeysCommand(program);
 }

@@ -3,13 +3,14 @@ import { Runtime } from '@temporalio/worker';
 import { Connection } from '@temporalio/client';
 import { registerSearchAttributes } from '../infra/register-search-attributes';
 import { UserError } from '../infra/user-error';
-import { action, databaseUrl, temporalTarget } from './cli-support';
+import { action, databaseUrl, serverPayloadKeys, temporalTarget } from './cli-support';
 import { up } from './up';
 import { registerMissionCommands, registerSteeringCommands } from './mission-commands';
 import { registerExtraCommands } from './extra-commands';
 import { jsonLinesLogger } from '../worker/logger';
 import { openWorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
+import { payloadDataConverter } from '../secrets';
 
 const pkg = require('../../package.json') as { version: string };
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
       action(async () => {
         Runtime.install({ logger: jsonLinesLogger('INFO'), shutdownSignals: [] });
         const { address, namespace } = temporalTarget();
+        const keys = serverPayloadKeys((file) => process.stderr.write(JSON.stringify({ level: 'INFO', message: 'created the payload key file (owner-only); keep it and back it up', file }) + '\n'));
         // Register the search attributes the UI filters on (a no-op when they exist, e.g. on the dev server).
         const admin = await Connection.connect({ address }).catch(() => {
           throw new UserError(`no Temporal server answers at ${address}`, 'start one (`npm start`, or docker compose up), or set TEMPORAL_ADDRESS');
@@ -45,7 +47,7 @@ export function buildProgram(): Command {
           await admin.close();
         }
         const resources = await openWorkerResources({ databaseUrl: databaseUrl(), namespace, temporalUiUrl: process.env.TEMPORAL_UI_URL ?? null });
-        const { worker, connection } = await createWorker({ address, namespace, deps: resources.deps });
+        const { worker, connection } = await createWorker({ address, namespace, deps: resources.deps, dataConverter: payloadDataConverter(keys.ring) });
         const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

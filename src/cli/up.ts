@@ -10,14 +10,14 @@ import { registerSearchAttributes } from '../infra/register-search-attributes';
 import { outputDir, projectRoot, stateDir } from '../infra/project-paths';
 import { UserError } from '../infra/user-error';
 import { jsonLinesLogger } from '../worker/logger';
-import { dataConverterFromEnv } from '../secrets';
+import { payloadDataConverter } from '../secrets';
 import { openWorkerResources, type WorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
 import { missionWorkflow } from '../workflows';
 import { missionWorkflowId, runNowUpdate, statusQuery, TASK_QUEUE } from '../shared/mission-api';
 import { ATHLETE, MISSION_ID, PHASE } from '../shared/search-attributes';
 import { localDate } from '../domain/schedule';
-import { upStateFile, type UpState } from './cli-support';
+import { serverPayloadKeys, upStateFile, type UpState } from './cli-support';
 import { launchDashboard } from './dashboard-launch';
 
 export interface UpOptions {
@@ -74,6 +74,8 @@ export async function up(opts: UpOptions): Promise<void> {
     const state = stateDir();
     fs.mkdirSync(path.join(state, 'logs'), { recursive: true });
     Runtime.install({ logger: jsonLinesLogger('WARN'), shutdownSignals: [] });
+    const payloadKeys = serverPayloadKeys((file) => say(opts.json, `Created the payload key ${file} (owner-only): it encrypts every Temporal payload. Keep it, and back it up: without it this mission's history cannot be read.`));
+    const dataConverter = payloadDataConverter(payloadKeys.ring);
 
     // Temporal: the configured server, or the local dev server with its UI.
     let address = process.env.TEMPORAL_ADDRESS;
@@ -112,12 +114,12 @@ export async function up(opts: UpOptions): Promise<void> {
     const connection = await Connection.connect({ address });
     started.push({ name: 'the client connection', stop: () => connection.close() });
     await registerSearchAttributes(connection, namespace);
-    const client = new Client({ connection, namespace, dataConverter: dataConverterFromEnv() });
+    const client = new Client({ connection, namespace, dataConverter });
 
     const resources: WorkerResources = await openWorkerResources({ databaseUrl, temporalUiUrl: uiUrl, namespace, outputDir: outputDir() });
     started.push({ name: 'the database pool', stop: resources.close });
     say(opts.json, 'Starting the worker…');
-    const { worker, connection: workerConnection } = await createWorker({ address, namespace, deps: resources.deps });
+    const { worker, connection: workerConnection } = await createWorker({ address, namespace, deps: resources.deps, dataConverter });
     started.push({ name: 'the worker connection', stop: () => workerConnection.close() });
     const running = worker.run();
     started.push({
