@@ -19,6 +19,8 @@ import { ATHLETE, MISSION_ID, PHASE } from '../shared/search-attributes';
 import { localDate } from '../domain/schedule';
 import { serverPayloadKeys, upStateFile, type UpState } from './cli-support';
 import { launchDashboard } from './dashboard-launch';
+import { assertPortFree } from '../infra/ports';
+import { startUiCodecServer, UI_CODEC_ENDPOINT } from '../codec/ui-codec';
 
 export interface UpOptions {
   mission: string;
@@ -81,18 +83,23 @@ export async function up(opts: UpOptions): Promise<void> {
     let address = process.env.TEMPORAL_ADDRESS;
     const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
     let uiUrl: string | null = process.env.TEMPORAL_UI_URL ?? null;
+    // The dev server's UI listens on an internal port; the public UI port serves it behind the codec endpoint.
+    let codecUi: { port: number; devUiUrl: string } | null = null;
     if (!address) {
       say(opts.json, 'Starting the Temporal dev server (with its web UI)…');
+      const uiPort = portFromEnv('LANTERNE_TEMPORAL_UI_PORT', 8233);
+      await assertPortFree(uiPort, 'the Temporal UI', 'LANTERNE_TEMPORAL_UI_PORT');
       const dev: RunningDevServer = await startDevServer({
         dbFile: path.join(state, 'temporal.sqlite'),
         port: portFromEnv('LANTERNE_TEMPORAL_PORT', 7233),
-        uiPort: portFromEnv('LANTERNE_TEMPORAL_UI_PORT', 8233),
         namespace,
         logFile: path.join(state, 'logs', 'temporal.log'),
+        uiCodecEndpoint: UI_CODEC_ENDPOINT,
       });
       started.push({ name: 'the Temporal dev server', stop: dev.stop });
       address = dev.address;
-      uiUrl = dev.uiUrl;
+      codecUi = { port: uiPort, devUiUrl: dev.uiUrl! };
+      uiUrl = `http://127.0.0.1:${uiPort}`;
     }
 
     // PostgreSQL: the configured one, or the embedded server with its data under .lanterne/.
@@ -135,6 +142,11 @@ export async function up(opts: UpOptions): Promise<void> {
       ? await launchDashboard({ memory: resources.deps.memory, client, token, temporalUiUrl: uiUrl, namespace })
       : null;
     if (dashboard) started.push({ name: 'the dashboard', stop: dashboard.close });
+    if (codecUi) {
+      const dashboardPort = dashboard ? Number(new URL(dashboard.url).port) : null;
+      const codecServer = await startUiCodecServer({ ...codecUi, keys: payloadKeys.ring, namespace, dashboard: { token, port: dashboardPort } });
+      started.push({ name: 'the Temporal UI codec server', stop: codecServer.close });
+    }
 
     // The mission, from today, and today's cycle at once.
     const workflowId = missionWorkflowId(mission.id);
@@ -206,6 +218,8 @@ export async function up(opts: UpOptions): Promise<void> {
           day ? `  Today       : ${day.date} — ${day.decision ?? day.status} (${day.status})` : '',
           status.nextRunAt ? `  Next run    : ${status.nextRunAt} (${mission.runTime} ${mission.timezone})` : '',
           dashboard ? `  Dashboard   : ${dashboard.url}/missions?token=${token}` : '',
+          codecUi && dashboard ? '  Decrypted   : payloads are encrypted; the Temporal UI decodes them once this browser has opened the Dashboard link (others see ciphertext)' : '',
+          codecUi && !dashboard ? '  Decrypted   : payloads are encrypted; without the dashboard there is no sign-in, so the Temporal UI shows ciphertext' : '',
           '',
           'Press Ctrl-C to stop (the worker drains, servers stop; the mission resumes on the next start).',
         ]

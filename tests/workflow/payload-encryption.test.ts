@@ -7,16 +7,17 @@ import { missionWorkflowId, dayWorkflowId, statusQuery } from '../../src/shared/
 import { dataConverterFromEnv, ENCRYPTED_ENCODING } from '../../src/secrets';
 import { createTimeSkippingEnv, quietLogger, uniqueTaskQueue } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
+import { FAILURE, walk } from '../support/proto-walk';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 const key = () => randomBytes(32).toString('base64');
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? new Uint8Array()).toString('utf8');
 
-/** Every Failure message anywhere in a history (found by type, however deeply nested). */
-function failures(node: unknown, out: temporal.api.failure.v1.IFailure[] = []): temporal.api.failure.v1.IFailure[] {
-  if ((node as { $type?: { fullName?: string } } | null)?.$type?.fullName === '.temporal.api.failure.v1.Failure') out.push(node as temporal.api.failure.v1.IFailure);
-  if (node && typeof node === 'object' && !(node instanceof Uint8Array)) for (const v of Object.values(node)) failures(v, out);
+/** Every Failure anywhere in a history (found by type, however deeply nested). */
+function failures(history: unknown): temporal.api.failure.v1.IFailure[] {
+  const out: temporal.api.failure.v1.IFailure[] = [];
+  walk(history, (v) => void (v.type === FAILURE && out.push(v.node as temporal.api.failure.v1.IFailure)));
   return out;
 }
 
