@@ -7,7 +7,8 @@ import { outputDir, stateDir } from '../infra/project-paths';
 import { MemoryStore, migrate } from '../memory';
 import { findMissionWorkflowId } from '../client/missions';
 import { legacyMissionWorkflowId } from '../shared/mission-api';
-import { dataConverterFromEnv } from '../secrets';
+import type { DataConverter } from '@temporalio/common';
+import { openPayloadKeys, payloadDataConverter, type PayloadKeys } from '../secrets';
 import { formatProblems, isMissionConfigError, type MissionConfigError } from '../mission';
 
 /** What `lanterne up` leaves for the other commands, so they find its servers without flags. */
@@ -88,6 +89,21 @@ export async function reportFolder(missionId: string, athlete?: string): Promise
   return path.join(outputDir(), rows[0].athlete, missionId);
 }
 
+/**
+ * The payload keys of `up` and `worker`: LANTERNE_PAYLOAD_KEY, else the state folder's key file,
+ * made on first run (then `announce` gets its path, once).
+ */
+export function serverPayloadKeys(announce: (file: string) => void): PayloadKeys {
+  const keys = openPayloadKeys({ env: process.env, stateDir: stateDir(), create: true })!;
+  if (keys.created && keys.file) announce(keys.file);
+  return keys;
+}
+
+/** The data converter of every client command: the same keys as `up`'s worker, found the same way (never created). */
+export function clientDataConverter(): DataConverter {
+  return payloadDataConverter(openPayloadKeys({ env: process.env, stateDir: stateDir(), create: false })?.ring ?? null);
+}
+
 export async function connectClient(): Promise<{ client: Client; close(): Promise<void>; address: string; namespace: string }> {
   const { address, namespace } = temporalTarget();
   let connection: Connection;
@@ -97,7 +113,7 @@ export async function connectClient(): Promise<{ client: Client; close(): Promis
   } catch {
     throw new UserError(`no Temporal server answers at ${address}`, 'start one with `npm start` (lanterne up), or set TEMPORAL_ADDRESS');
   }
-  return { client: new Client({ connection, namespace, dataConverter: dataConverterFromEnv() }), close: () => connection.close(), address, namespace };
+  return { client: new Client({ connection, namespace, dataConverter: clientDataConverter() }), close: () => connection.close(), address, namespace };
 }
 
 /** Prints data as JSON (--json) or as the human rendering. */

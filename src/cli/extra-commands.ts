@@ -5,8 +5,9 @@ import { registerConnectCommand } from './commands/connect';
 import { registerSimulateCommand } from './commands/simulate-command';
 import { registerExportCommand } from './commands/export';
 import { registerWebhooksCommand } from './commands/webhooks';
+import { registerKeysCommand } from './commands/keys';
 
-/** observe, coach, connect, simulate, export and webhooks. */
+/** observe, coach, connect, simulate, export, webhooks and keys. */
 export function registerExtraCommands(program: Command): void {
   registerObserveCommand(program);
   registerCoachCommand(program);
@@ -14,4 +15,5 @@ export function registerExtraCommands(program: Command): void {
   registerSimulateCommand(program);
   registerExportCommand(program);
   registerWebhooksCommand(program);
+  registerKeysCommand(program);
 }

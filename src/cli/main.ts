@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { Connection } from '@temporalio/client';
 import { registerSearchAttributes } from '../infra/register-search-attributes';
 import { UserError } from '../infra/user-error';
-import { action, databaseUrl, temporalTarget } from './cli-support';
+import { action, databaseUrl, serverPayloadKeys, temporalTarget } from './cli-support';
 import { up } from './up';
 import { registerMissionCommands, registerSteeringCommands } from './mission-commands';
 import { registerExtraCommands } from './extra-commands';
@@ -11,6 +11,7 @@ import { installRuntimeLogger } from '../worker/logger';
 import { openWorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
 import { serveWebhooksFromEnv } from '../webhooks';
+import { payloadDataConverter } from '../secrets';
 
 const pkg = require('../../package.json') as { version: string };
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
       action(async () => {
         installRuntimeLogger('INFO');
         const { address, namespace } = temporalTarget();
+        const keys = serverPayloadKeys((file) => jsonLog().info({ file }, 'created the payload key file (owner-only); keep it and back it up'));
         // Register the search attributes the UI filters on (a no-op when they exist, e.g. on the dev server).
         const admin = await Connection.connect({ address }).catch(() => {
           throw new UserError(`no Temporal server answers at ${address}`, 'start one (`npm start`, or docker compose up), or set TEMPORAL_ADDRESS');
@@ -47,8 +49,9 @@ export function buildProgram(): Command {
         }
         const dbUrl = databaseUrl();
         const resources = await openWorkerResources({ databaseUrl: dbUrl, namespace, temporalUiUrl: process.env.TEMPORAL_UI_URL ?? null });
-        const { worker, connection } = await createWorker({ address, namespace, deps: resources.deps });
-        const webhooks = await serveWebhooksFromEnv({ temporalAddress: address, namespace, databaseUrl: dbUrl });
+        const dataConverter = payloadDataConverter(keys.ring);
+        const { worker, connection } = await createWorker({ address, namespace, deps: resources.deps, dataConverter });
+        const webhooks = await serveWebhooksFromEnv({ temporalAddress: address, namespace, databaseUrl: dbUrl, dataConverter });
         const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

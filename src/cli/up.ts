@@ -9,15 +9,17 @@ import { registerSearchAttributes } from '../infra/register-search-attributes';
 import { outputDir, projectRoot, stateDir } from '../infra/project-paths';
 import { UserError } from '../infra/user-error';
 import { installRuntimeLogger } from '../worker/logger';
-import { dataConverterFromEnv } from '../secrets';
+import { payloadDataConverter } from '../secrets';
 import { openWorkerResources, type WorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
 import { runNowUpdate, statusQuery } from '../shared/mission-api';
 import { startMission } from '../client/missions';
 import { localDate } from '../domain/schedule';
-import { upStateFile, type UpState } from './cli-support';
+import { serverPayloadKeys, upStateFile, type UpState } from './cli-support';
 import { launchDashboard } from './dashboard-launch';
 import { serveWebhooksFromEnv } from '../webhooks';
+import { assertPortFree } from '../infra/ports';
+import { startUiCodecServer, UI_CODEC_ENDPOINT } from '../codec/ui-codec';
 
 export interface UpOptions {
   mission: string;
@@ -73,23 +75,30 @@ export async function up(opts: UpOptions): Promise<void> {
     const state = stateDir();
     fs.mkdirSync(path.join(state, 'logs'), { recursive: true });
     installRuntimeLogger('WARN');
+    const payloadKeys = serverPayloadKeys((file) => say(opts.json, `Created the payload key ${file} (owner-only): it encrypts every Temporal payload. Keep it, and back it up: without it this mission's history cannot be read.`));
+    const dataConverter = payloadDataConverter(payloadKeys.ring);
 
     // Temporal: the configured server, or the local dev server with its UI.
     let address = process.env.TEMPORAL_ADDRESS;
     const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
     let uiUrl: string | null = process.env.TEMPORAL_UI_URL ?? null;
+    // The dev server's UI listens on an internal port; the public UI port serves it behind the codec endpoint.
+    let codecUi: { port: number; devUiUrl: string } | null = null;
     if (!address) {
       say(opts.json, 'Starting the Temporal dev server (with its web UI)…');
+      const uiPort = portFromEnv('LANTERNE_TEMPORAL_UI_PORT', 8233);
+      await assertPortFree(uiPort, 'the Temporal UI', 'LANTERNE_TEMPORAL_UI_PORT');
       const dev: RunningDevServer = await startDevServer({
         dbFile: path.join(state, 'temporal.sqlite'),
         port: portFromEnv('LANTERNE_TEMPORAL_PORT', 7233),
-        uiPort: portFromEnv('LANTERNE_TEMPORAL_UI_PORT', 8233),
         namespace,
         logFile: path.join(state, 'logs', 'temporal.log'),
+        uiCodecEndpoint: UI_CODEC_ENDPOINT,
       });
       started.push({ name: 'the Temporal dev server', stop: dev.stop });
       address = dev.address;
-      uiUrl = dev.uiUrl;
+      codecUi = { port: uiPort, devUiUrl: dev.uiUrl! };
+      uiUrl = `http://127.0.0.1:${uiPort}`;
     }
 
     // PostgreSQL: the configured one, or the embedded server with its data under .lanterne/.
@@ -111,12 +120,12 @@ export async function up(opts: UpOptions): Promise<void> {
     const connection = await Connection.connect({ address });
     started.push({ name: 'the client connection', stop: () => connection.close() });
     await registerSearchAttributes(connection, namespace);
-    const client = new Client({ connection, namespace, dataConverter: dataConverterFromEnv() });
+    const client = new Client({ connection, namespace, dataConverter });
 
     const resources: WorkerResources = await openWorkerResources({ databaseUrl, temporalUiUrl: uiUrl, namespace, outputDir: outputDir() });
     started.push({ name: 'the database pool', stop: resources.close });
     say(opts.json, 'Starting the worker…');
-    const { worker, connection: workerConnection } = await createWorker({ address, namespace, deps: resources.deps });
+    const { worker, connection: workerConnection } = await createWorker({ address, namespace, deps: resources.deps, dataConverter });
     started.push({ name: 'the worker connection', stop: () => workerConnection.close() });
     const running = worker.run();
     started.push({
@@ -132,10 +141,15 @@ export async function up(opts: UpOptions): Promise<void> {
       ? await launchDashboard({ memory: resources.deps.memory, client, token, temporalUiUrl: uiUrl, namespace })
       : null;
     if (dashboard) started.push({ name: 'the dashboard', stop: dashboard.close });
-    const webhooks = await serveWebhooksFromEnv({ temporalAddress: address, namespace, databaseUrl });
+    const webhooks = await serveWebhooksFromEnv({ temporalAddress: address, namespace, databaseUrl, dataConverter });
     if (webhooks) {
       started.push({ name: 'the webhook receiver', stop: webhooks.close });
       say(opts.json, `Webhook receiver on ${webhooks.url}/oura and ${webhooks.url}/strava.`);
+    }
+    if (codecUi) {
+      const dashboardPort = dashboard ? Number(new URL(dashboard.url).port) : null;
+      const codecServer = await startUiCodecServer({ ...codecUi, keys: payloadKeys.ring, namespace, dashboard: { token, port: dashboardPort } });
+      started.push({ name: 'the Temporal UI codec server', stop: codecServer.close });
     }
 
     // The mission, from today, and today's cycle at once.
@@ -191,6 +205,8 @@ export async function up(opts: UpOptions): Promise<void> {
           day ? `  Today       : ${day.date} — ${day.decision ?? day.status} (${day.status})` : '',
           status.nextRunAt ? `  Next run    : ${status.nextRunAt} (${mission.runTime} ${mission.timezone})` : '',
           dashboard ? `  Dashboard   : ${dashboard.url}/missions?token=${token}` : '',
+          codecUi && dashboard ? '  Decrypted   : payloads are encrypted; the Temporal UI decodes them once this browser has opened the Dashboard link (others see ciphertext)' : '',
+          codecUi && !dashboard ? '  Decrypted   : payloads are encrypted; without the dashboard there is no sign-in, so the Temporal UI shows ciphertext' : '',
           '',
           'Press Ctrl-C to stop (the worker drains, servers stop; the mission resumes on the next start).',
         ]

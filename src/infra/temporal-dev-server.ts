@@ -20,6 +20,8 @@ export interface DevServerOptions {
   uiPort?: number;
   namespace?: string;
   logFile: string;
+  /** The UI's remote codec endpoint (`--ui-codec-endpoint`): the UI decodes payloads through it. */
+  uiCodecEndpoint?: string;
 }
 
 export interface RunningDevServer {
@@ -62,6 +64,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   ];
   args.push(...(uiPort ? ['--ui-port', String(uiPort), '--ui-ip', '127.0.0.1'] : ['--headless']));
+  if (uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);

@@ -1,4 +1,4 @@
-/** Secrets: the token-encryption key and the encrypted per-athlete OAuth token store. */
+/** Secrets: the token-encryption key, the encrypted per-athlete OAuth token store, and the payload codec with its key ring. */
 export { SECRET_KEY_ENV, generateSecretKey, parseSecretKey, loadSecretKey, type SecretKey } from './secret-key';
 export {
   TOKEN_PROVIDERS,
@@ -14,4 +14,7 @@ export {
   type PgTokenStoreOptions,
 } from './token-store';
 export { InMemoryTokenStore } from './in-memory-token-store';
-export { EncryptionCodec, dataConverterFromEnv, PAYLOAD_KEY_ENV, ENCRYPTED_ENCODING } from './payload-codec';
+export { EncryptionCodec, PayloadKeyError, dataConverterFromEnv, payloadDataConverter, isEncrypted, payloadKeyId, ENCRYPTED_ENCODING, KEY_ID_METADATA } from './payload-codec';
+export { PayloadKeyRing } from './payload-key-ring';
+export { PAYLOAD_KEY_ENV, PAYLOAD_KEYS_PREVIOUS_ENV, openPayloadKeys, payloadKeysFromEnv, previousKeysFromEnv, type PayloadKeys } from './payload-keys';
+export { PAYLOAD_KEY_FILE, payloadKeyFilePath, readPayloadKeyFile, ensurePayloadKeyFile, rotatePayloadKeyFile, type StoredPayloadKey } from './payload-key-file';

@@ -4,6 +4,7 @@
  * like everything else), the default mission signaller, and JSON-lines logs on stderr.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { Pool } from 'pg';
 import { migrate, WebhookStore } from '../memory';
 import { dataConverterFromEnv } from '../secrets';
@@ -20,7 +21,14 @@ export interface RunningWebhooks {
 }
 
 /** Starts the receiver, or returns null when LANTERNE_WEBHOOK_PORT is not set. */
-export async function serveWebhooksFromEnv(o: { temporalAddress: string; namespace: string; databaseUrl: string; env?: NodeJS.ProcessEnv }): Promise<RunningWebhooks | null> {
+export async function serveWebhooksFromEnv(o: {
+  temporalAddress: string;
+  namespace: string;
+  databaseUrl: string;
+  /** The payload converter of the worker and clients (signals are encrypted like every payload). */
+  dataConverter?: DataConverter;
+  env?: NodeJS.ProcessEnv;
+}): Promise<RunningWebhooks | null> {
   const env = o.env ?? process.env;
   const cfg = webhookServerConfigFromEnv(env);
   if (!cfg) return null;
@@ -31,7 +39,7 @@ export async function serveWebhooksFromEnv(o: { temporalAddress: string; namespa
   try {
     await migrate(pool);
     connection = await Connection.connect({ address: o.temporalAddress });
-    const client = new Client({ connection, namespace: o.namespace, dataConverter: dataConverterFromEnv(env) });
+    const client = new Client({ connection, namespace: o.namespace, dataConverter: o.dataConverter ?? dataConverterFromEnv(env) });
     const receiver = await startWebhookReceiver({
       host: cfg.host,
       port: cfg.port,

@@ -1,4 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createActivities, type ActivityDeps } from '../activities';
 import { TASK_QUEUE } from '../shared/mission-api';
 import { dataConverterFromEnv } from '../secrets';
@@ -8,7 +9,9 @@ export interface StartWorkerOptions {
   namespace: string;
   deps: ActivityDeps;
   taskQueue?: string;
-  /** Environment for the payload codec (LANTERNE_PAYLOAD_KEY); default process.env. */
+  /** The payload codec's converter (`up` and `worker`: the key file's ring); default: LANTERNE_PAYLOAD_KEY from `env`. */
+  dataConverter?: DataConverter;
+  /** Environment for the payload codec when no dataConverter is given (LANTERNE_PAYLOAD_KEY); default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Pre-bundled workflow code (tests); by default the worker bundles src/workflows at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -24,7 +27,7 @@ export async function createWorker(opts: StartWorkerOptions): Promise<{ worker: 
       taskQueue: opts.taskQueue ?? TASK_QUEUE,
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
       activities: createActivities(opts.deps),
-      dataConverter: dataConverterFromEnv(opts.env ?? process.env),
+      dataConverter: opts.dataConverter ?? dataConverterFromEnv(opts.env ?? process.env),
       shutdownGraceTime: '20 seconds',
     });
     return { worker, connection };

@@ -54,6 +54,17 @@ describe('lanterne up', () => {
     for (const ext of ['md', 'html', 'json']) expect(fs.existsSync(path.join(tmp, 'output', 'rider', 'tdf_sim_2025', `${today}.${ext}`))).toBe(true);
     // The Temporal UI answers.
     expect((await fetch(`http://127.0.0.1:${ports[1]}/`)).status).toBe(200);
+
+    // Encryption is on by default: a key file made on this first run (its path printed), owner-only,
+    // and the UI's codec endpoint on the UI's origin, for a signed-in caller only.
+    const keyFile = path.join(tmp, 'state', 'keys', 'payload-keys.json');
+    expect(stdout).toContain(`Created the payload key ${keyFile} (owner-only)`);
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(stdout).toContain('Decrypted   : payloads are encrypted; the Temporal UI decodes them once this browser has opened the Dashboard link');
+    const codec = (authorization?: string) =>
+      fetch(`http://127.0.0.1:${ports[1]}/codec/encode`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: '{"payloads":[]}' });
+    expect((await codec()).status).toBe(401);
+    expect((await codec('Bearer test-dashboard-token-0123456789')).status).toBe(200);
   }, 150_000);
 
   it('answers the CLI, serves the dashboard, and takes a reflection into the workflow', async () => {

@@ -14,6 +14,7 @@ import { MemoryStore, migrate } from '../../src/memory';
 import { startMission } from '../../src/client/missions';
 import { localDate } from '../../src/domain/schedule';
 import type { RunningDevServer } from '../../src/infra/temporal-dev-server';
+import { openPayloadKeys, payloadDataConverter } from '../../src/secrets';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -52,6 +53,7 @@ describe('worker crash mid-cycle', () => {
         DATABASE_URL: db.url,
         LANTERNE_DATA_SOURCE: 'synthetic',
         LANTERNE_OUTPUT_DIR: out,
+        LANTERNE_STATE_DIR: path.join(out, 'state'), // the payload key file the test's client uses too
         OPENAI_API_KEY: 'test-key-not-secret',
         OPENAI_BASE_URL: openai.baseUrl,
         OPENAI_MAX_RETRIES: '0',
@@ -83,7 +85,9 @@ describe('worker crash mid-cycle', () => {
     const first = startWorker('worker-a');
     const connection = await Connection.connect({ address: server.address });
     try {
-      const client = new Client({ connection });
+      // The workers find this key file in their state folder and encrypt with it; the client reads with it.
+      const keys = openPayloadKeys({ env: {}, stateDir: path.join(out, 'state'), create: true })!;
+      const client = new Client({ connection, dataConverter: payloadDataConverter(keys.ring) });
       const today = localDate(Date.now(), 'Europe/Paris');
       await migrate(db.pool);
       const mission = await loadMissionFile(path.join(ROOT, 'missions/tdf_sim_2025.toml'));

@@ -15,24 +15,39 @@ interface Service {
 }
 
 /**
+ * Compose's interpolation as `docker compose` does it for the forms this file uses: `${NAME}` and
+ * `${NAME:?message}` (required: a missing or empty value stops compose with the message).
+ */
+function interpolate(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\{(\w+)(?::\?([^}]*))?\}/g, (_m, name: string, required: string | undefined) => {
+    const value = env[name];
+    if (required !== undefined && !value) throw new Error(`required variable ${name} is missing a value: ${required}`);
+    return value ?? '';
+  });
+}
+
+/**
  * No Docker engine runs here, so the compose file is checked for what the README promises:
  * Temporal on PostgreSQL with official images, the UI, and a Lanterne worker wired to both.
  */
 describe('docker-compose.yml', () => {
-  const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+  const text = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+  /** The file as compose sees it with a .env that sets what it requires. */
+  const DOTENV = { POSTGRES_PASSWORD: 'from-dot-env-0123', LANTERNE_PAYLOAD_KEY: 'k'.repeat(44) };
+  const compose = parse(interpolate(text, DOTENV)) as { services: Record<string, Service> };
   const s = compose.services;
 
   it('has Temporal on PostgreSQL with the official images', () => {
     expect(s.temporal.image).toMatch(/^temporalio\/auto-setup:\d+\.\d+\.\d+$/);
     expect(s.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'temporal-db' });
     expect(s['temporal-db'].image).toMatch(/^postgres:\d+/);
-    expect(s.temporal.ports).toContain('7233:7233');
+    expect(s.temporal.ports).toContain('127.0.0.1:7233:7233');
   });
 
   it('serves the Temporal UI pointed at the server', () => {
     expect(s['temporal-ui'].image).toMatch(/^temporalio\/ui:/);
     expect(s['temporal-ui'].environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(s['temporal-ui'].ports).toContain('8080:8080');
+    expect(s['temporal-ui'].ports).toContain('127.0.0.1:8080:8080');
   });
 
   it('runs a Lanterne worker built from this repository, wired to Temporal and its own database', () => {
@@ -42,16 +57,38 @@ describe('docker-compose.yml', () => {
     expect(w.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
     const db = new URL(w.environment!.DATABASE_URL);
     expect(db.hostname).toBe('lanterne-db');
-    expect(s['lanterne-db'].environment).toMatchObject({ POSTGRES_USER: db.username, POSTGRES_DB: db.pathname.slice(1) });
+    expect(s['lanterne-db'].environment).toMatchObject({ POSTGRES_USER: db.username, POSTGRES_DB: db.pathname.slice(1), POSTGRES_PASSWORD: db.password });
     expect(Object.keys(w.depends_on as object)).toEqual(expect.arrayContaining(['temporal', 'lanterne-db']));
     expect(fs.existsSync(path.join(ROOT, 'Dockerfile'))).toBe(true);
   });
 
   it('puts no secrets in the file', () => {
-    const text = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
     for (const name of ['OPENAI_API_KEY', 'SMTP_PASSWORD', 'TWILIO_AUTH_TOKEN', 'LANTERNE_SECRET_KEY', 'STRAVA_CLIENT_SECRET', 'OURA_CLIENT_SECRET']) {
       expect(text).not.toMatch(new RegExp(`${name}\\s*:`));
     }
+  });
+
+  it('binds every published port to 127.0.0.1 (this host only)', () => {
+    const published = Object.entries(s).flatMap(([name, svc]) => (svc.ports ?? []).map((p) => `${name} ${p}`));
+    expect(published.length).toBeGreaterThanOrEqual(3);
+    for (const p of published) expect(p).toMatch(/^\S+ 127\.0\.0\.1:\d+:\d+$/);
+  });
+
+  it('takes the database password and the payload key from .env: no default in the file, none without them', () => {
+    // Every password (and the URL's) is the .env value; the file itself holds none.
+    expect(s['temporal-db'].environment?.POSTGRES_PASSWORD).toBe(DOTENV.POSTGRES_PASSWORD);
+    expect(s.temporal.environment?.POSTGRES_PWD).toBe(DOTENV.POSTGRES_PASSWORD);
+    expect(s['lanterne-db'].environment?.POSTGRES_PASSWORD).toBe(DOTENV.POSTGRES_PASSWORD);
+    expect(new URL(s['lanterne-worker'].environment!.DATABASE_URL).password).toBe(DOTENV.POSTGRES_PASSWORD);
+    expect(s['lanterne-worker'].environment?.LANTERNE_PAYLOAD_KEY).toBe(DOTENV.LANTERNE_PAYLOAD_KEY);
+    expect(text).not.toMatch(/POSTGRES_(PASSWORD|PWD):\s+[^$\s]/);
+    // Without them compose stops with a message naming the variable and .env.
+    expect(() => interpolate(text, { LANTERNE_PAYLOAD_KEY: 'x' })).toThrow('required variable POSTGRES_PASSWORD is missing a value: set POSTGRES_PASSWORD in .env');
+    expect(() => interpolate(text, { POSTGRES_PASSWORD: 'x' })).toThrow('required variable LANTERNE_PAYLOAD_KEY is missing a value: set LANTERNE_PAYLOAD_KEY in .env');
+    // .env.example names both, empty.
+    const example = fs.readFileSync(path.join(ROOT, '.env.example'), 'utf8');
+    expect(example).toMatch(/^POSTGRES_PASSWORD=$/m);
+    expect(example).toMatch(/^LANTERNE_PAYLOAD_KEY=$/m);
   });
 
   it('the worker registers the search attributes the UI filters on (no manual step)', () => {
