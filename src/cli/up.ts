@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { loadMissionFile } from '../mission';
@@ -18,7 +17,7 @@ import { missionWorkflowId, runNowUpdate, statusQuery, TASK_QUEUE } from '../sha
 import { ATHLETE, MISSION_ID, PHASE } from '../shared/search-attributes';
 import { localDate } from '../domain/schedule';
 import { upStateFile, type UpState } from './cli-support';
-import { launchDashboard } from './dashboard-launch';
+import { dashboardLine, dashboardToken, launchDashboard } from './dashboard-launch';
 
 export interface UpOptions {
   mission: string;
@@ -128,9 +127,9 @@ export async function up(opts: UpOptions): Promise<void> {
       },
     });
 
-    const token = process.env.DASHBOARD_TOKEN || randomBytes(18).toString('base64url');
-    const dashboard = opts.dashboard
-      ? await launchDashboard({ memory: resources.deps.memory, client, token, temporalUiUrl: uiUrl, namespace })
+    const token = opts.dashboard ? dashboardToken(state) : null;
+    const dashboard = token
+      ? await launchDashboard({ memory: resources.deps.memory, client, token: token.token, temporalUiUrl: uiUrl, namespace })
       : null;
     if (dashboard) started.push({ name: 'the dashboard', stop: dashboard.close });
 
@@ -192,7 +191,7 @@ export async function up(opts: UpOptions): Promise<void> {
     if (!status) throw new UserError('the mission workflow does not answer its status query', `see ${path.join(state, 'logs')} and the Temporal UI`);
     const ui = uiUrl ? `${uiUrl}/namespaces/${namespace}/workflows/${workflowId}` : '(no UI: TEMPORAL_ADDRESS points at an external server)';
     if (opts.json) {
-      process.stdout.write(JSON.stringify({ temporalUi: ui, report: fs.existsSync(reportPath) ? reportPath : null, dashboard: dashboard ? `${dashboard.url}/missions?token=${token}` : null, status }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ temporalUi: ui, report: fs.existsSync(reportPath) ? reportPath : null, dashboard: dashboard && token ? { url: `${dashboard.url}/sign-in`, token: token.where } : null, status }, null, 2) + '\n');
     } else {
       const day = status.lastDay;
       process.stdout.write(
@@ -203,7 +202,7 @@ export async function up(opts: UpOptions): Promise<void> {
           `  Report      : ${fs.existsSync(reportPath) ? reportPath : `(not written yet: ${reportPath})`}`,
           day ? `  Today       : ${day.date} — ${day.decision ?? day.status} (${day.status})` : '',
           status.nextRunAt ? `  Next run    : ${status.nextRunAt} (${mission.runTime} ${mission.timezone})` : '',
-          dashboard ? `  Dashboard   : ${dashboard.url}/missions?token=${token}` : '',
+          dashboard && token ? `  Dashboard   : ${dashboardLine(dashboard.url, token)}` : '',
           '',
           'Press Ctrl-C to stop (the worker drains, servers stop; the mission resumes on the next start).',
         ]
