@@ -73,7 +73,7 @@ ${weeks.map((w) => {
   const planned = days.reduce((a, t) => a + (t.plannedTss ?? 0), 0);
   const done = days.reduce((a, t) => a + (t.doneTss ?? 0), 0);
   const minutes = days.reduce((a, t) => a + (t.durationMin ?? 0), 0);
-  return html`<div class="cal-week${w.thisWeek ? ' this-week' : ''}" data-week="${w.monday}">${w.cells.map((c) => (c ? tile(mission, c) : html`<span class="tile empty" aria-hidden="true"></span>`))}<span class="week-total"><span class="wk-label">${w.thisWeek ? 'This week' : `Week of ${dayShort(w.monday)}`}</span><span class="wk-load"><strong>${Math.round(done)}</strong> / ${Math.round(planned)} TSS</span><span class="wk-time">${hoursMinutes(minutes)}</span></span></div>`;
+  return html`<div class="cal-week${w.thisWeek ? ' this-week' : ''}" data-week="${w.monday}">${w.cells.map((c) => (c ? tile(mission, c) : html`<span class="tile empty" aria-hidden="true"></span>`))}<span class="week-total"><span class="wk-label">${w.thisWeek ? 'This week' : `Week of ${dayShort(w.monday).slice(4)}`}</span><span class="wk-load"><strong>${Math.round(done)}</strong> / ${Math.round(planned)} TSS</span><span class="wk-time">${hoursMinutes(minutes)}</span></span></div>`;
 })}
 </div>`}`;
 }

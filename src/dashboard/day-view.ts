@@ -9,7 +9,7 @@ import { html, jsonIsland, type SafeHtml } from './html';
 import { workoutProfile } from './chart-data';
 import type { CalendarTile } from './calendar';
 import { decisionLabel } from './live-status';
-import { calendarPath, dayPath, dayWorkflowUrl, missionPath, type TemporalUiLink } from './paths';
+import { calendarPath, dayPath, dayWorkflowIdOf, missionPath, workflowUrl, type TemporalUiLink } from './paths';
 import { tileBadges, weekdayLong } from './calendar-view';
 import { dayNames } from './calendar';
 
@@ -92,6 +92,6 @@ ${r?.classSuggestions && r.classSuggestions.length ? classesCard(r.classSuggesti
 <section class="card" id="day-reflection"><h3>How it felt</h3>${r?.reflection ? html`<p>RPE <strong>${r.reflection.rpe}</strong>, legs ${r.reflection.legs}/5, mood ${r.reflection.mood}/5, sleep ${r.reflection.sleepQuality}/5, completed <strong>${r.reflection.completed}</strong></p>${r.reflection.note ? html`<blockquote>${r.reflection.note}</blockquote>` : null}` : html`<p class="muted">No reflection for this day yet. <a href="${missionPath(m.mission)}#reflect">Add one</a>.</p>`}</section>
 <section class="card" id="day-overrides"><h3>Changes</h3>${t.overrides.length ? html`<ul>${t.overrides.map((o) => html`<li>${o}</li>`)}</ul>` : html`<p class="muted">No override for this day.</p>`}
 ${r?.run ? html`<p class="small muted">Run: ${r.run.status}${r.run.degradedReasons.length ? ` — ${r.run.degradedReasons.join('; ')}` : ''}</p>` : null}
-${m.temporalUi && r?.run ? html`<p><a id="day-workflow-link" href="${dayWorkflowUrl(m.temporalUi, m.mission.id, t.date)}">This day's workflow in the Temporal UI</a></p>` : null}</section>
+${m.temporalUi && r?.run ? html`<p><a id="day-workflow-link" href="${workflowUrl(m.temporalUi, dayWorkflowIdOf(m.mission, t.date, r.run))}">This day's workflow in the Temporal UI</a></p>` : null}</section>
 </div>`;
 }

@@ -5,6 +5,7 @@
  */
 import type { IsoDate } from '../domain/types';
 import type { MissionStatus, UpcomingDay } from '../shared/mission-api';
+import { dayNames } from './calendar';
 
 export type LiveMission =
   | { running: true; status: MissionStatus; upcoming: UpcomingDay[] }
@@ -45,7 +46,7 @@ export function liveFacts(live: LiveMission): LiveFacts {
     phase: s.phase,
     paused: s.paused,
     nextRun: s.nextRunAt ? formatInstant(s.nextRunAt, s.timezone) : s.paused ? `paused${s.pauseReason ? `: ${s.pauseReason}` : ''}` : 'none (mission over)',
-    nextDay: next ? `${next.date} — ${next.stage !== null ? `stage ${next.stage}: ` : ''}${next.name}` : 'none',
+    nextDay: next ? `${next.date} — ${dayNames({ stage: next.stage, name: next.name, route: null }).title}` : 'none',
     progress: `${s.daysDone} of ${s.daysTotal} days (${c.ok} ok, ${c.degraded} degraded, ${c.failed} failed, ${c.skipped} skipped)`,
     progressPct: s.daysTotal > 0 ? Math.round((s.daysDone / s.daysTotal) * 100) : 0,
     latest: last ? { date: last.date, text: `${last.date} — ${last.decision ? decisionLabel(last.decision) : last.status} (${last.status})` } : null,

@@ -4,7 +4,6 @@
  * charts, the history table and the athlete's forms. Pure: data in, escaped HTML out.
  */
 import type { DayRecord, MissionRecord } from '../memory/records';
-import { dayWorkflowId } from '../shared/mission-api';
 import { html, jsonIsland, type SafeHtml } from './html';
 import type { CalendarTile } from './calendar';
 import type { MissionCharts } from './chart-data';
@@ -12,7 +11,7 @@ import { weekStrip } from './calendar-view';
 import { classesCard, decisionCard, workoutCard } from './day-view';
 import { liveFacts, type LiveMission } from './live-status';
 import { overrideForms, reflectionForm, type FormsModel } from './plan-forms';
-import { calendarPath, dayPath, dayWorkflowUrl, missionPath, statusPath, type TemporalUiLink } from './paths';
+import { calendarPath, dayPath, dayWorkflowIdOf, missionPath, statusPath, workflowUrl, type TemporalUiLink } from './paths';
 
 export interface MissionPageModel {
   mission: MissionRecord;
@@ -102,7 +101,7 @@ ${d ? decisionCard(d) : html`<section class="card"><p class="muted">No decision 
 ${day.plan ? workoutCard(day.plan, { table: true, chartId: 'chart-workout' }) : html`<section class="card"><p class="muted">No workout recorded for ${day.date}.</p></section>`}
 </div>
 ${day.classSuggestions && day.classSuggestions.length ? classesCard(day.classSuggestions) : null}
-${m.temporalUi ? html`<p><a id="day-workflow-link" href="${dayWorkflowUrl(m.temporalUi, m.mission.id, day.date)}">This day's workflow in the Temporal UI</a></p>` : null}`;
+${m.temporalUi ? html`<p><a id="day-workflow-link" href="${workflowUrl(m.temporalUi, dayWorkflowIdOf(m.mission, day.date, day.run))}">This day's workflow in the Temporal UI</a></p>` : null}`;
 }
 
 function charts(c: MissionCharts): SafeHtml {
@@ -158,7 +157,7 @@ ${m.days.filter(recorded).reverse().map((d) => {
 <td class="num">${d.observation?.readiness?.score ?? ''}</td><td class="num">${d.observation?.hrv?.averageHrvMs ?? ''}</td>
 <td class="num">${fixed(d.load?.ctl)}</td><td class="num">${fixed(d.load?.atl)}</td><td class="num">${fixed(d.load?.tsb)}</td><td class="num">${d.plan?.targetTss ?? ''}</td>
 <td class="wrap">${r ? html`RPE ${r.rpe}, ${r.completed}${r.note ? html` — “${r.note}”` : null}` : ''}</td>
-<td>${m.temporalUi ? html`<a class="workflow-link" href="${dayWorkflowUrl(m.temporalUi, m.mission.id, d.date)}">${dayWorkflowId(m.mission.id, d.date)}</a>` : html`<code>${dayWorkflowId(m.mission.id, d.date)}</code>`}</td></tr>`;
+<td>${m.temporalUi ? html`<a class="workflow-link" href="${workflowUrl(m.temporalUi, dayWorkflowIdOf(m.mission, d.date, d.run))}">${dayWorkflowIdOf(m.mission, d.date, d.run)}</a>` : html`<code>${dayWorkflowIdOf(m.mission, d.date, d.run)}</code>`}</td></tr>`;
 })}
 </tbody></table></div>`;
 }

@@ -1,6 +1,6 @@
 /** The dashboard's addresses, built in one place (every mission address names its athlete). */
 import type { IsoDate } from '../domain/types';
-import { dayWorkflowId } from '../shared/mission-api';
+import { dayWorkflowId, missionWorkflowId } from '../shared/mission-api';
 
 export interface TemporalUiLink {
   /** Base URL of the Temporal UI, e.g. http://127.0.0.1:8233 (no trailing slash needed). */
@@ -26,7 +26,15 @@ export function statusPath(m: MissionRef): string {
   return `${missionPath(m)}/status.json`;
 }
 
-export function dayWorkflowUrl(link: TemporalUiLink, missionId: string, date: IsoDate): string {
+/**
+ * A day's workflow id: the one recorded with the day's run, else the one its mission's workflow
+ * gives it. The only place the dashboard derives workflow ids.
+ */
+export function dayWorkflowIdOf(m: { id: string }, date: IsoDate, run?: { workflowId: string | null } | null): string {
+  return run?.workflowId ?? dayWorkflowId(missionWorkflowId(m.id), date);
+}
+
+export function workflowUrl(link: TemporalUiLink, workflowId: string): string {
   const base = link.baseUrl.replace(/\/+$/, '');
-  return `${base}/namespaces/${encodeURIComponent(link.namespace)}/workflows/${encodeURIComponent(dayWorkflowId(missionId, date))}`;
+  return `${base}/namespaces/${encodeURIComponent(link.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

@@ -1,8 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { MemoryStore } from '../../../src/memory';
 import type { DayObservation, Decision, LoadFigures, MissionConfig, RideSummary, Workout } from '../../../src/domain/types';
 import { addDays } from '../../../src/domain/iso-date';
-import { canonicalMissionJson, missionHash } from '../../../src/mission/mission-hash';
-import { fakeMission } from '../../support/fake-activities';
+import { canonicalMissionJson, missionHash, parseMission, shiftMission } from '../../../src/mission';
+import { projectRoot } from '../../../src/infra/project-paths';
 
 /** Stored days for the dashboard tests: one mission of alice (with a workflow) and one of bob. */
 export const ALICE = { athlete: 'alice', missionId: 'tdf-dash' };
@@ -16,26 +18,24 @@ export const CAROL = { athlete: 'carol', missionId: 'carol-block' };
 export const BOB_RATIONALE = 'Bob slept 9 hours (bob-marker)';
 /** Alice's load history goes back this many days before her mission's first day. */
 export const ALICE_HISTORY_DAYS = 60;
-/** Alice's mission has this many days: the recorded ones and two to come. */
-export const ALICE_MISSION_DAYS = 5;
+/** Alice's mission: the first two weeks of the shipped Tour de France simulation (stages 1–13 and a rest day). */
+export const ALICE_MISSION_DAYS = 14;
+const TDF = parseMission(fs.readFileSync(path.join(projectRoot(), 'missions', 'tdf_sim_2025.toml'), 'utf8'), 'missions/tdf_sim_2025.toml');
 
 /**
- * Alice's mission as its config is stored: 5 days from `first`, the 4th a key mountain stage.
- * The browser test's workflow runs this same mission.
+ * Alice's mission as its config is stored: the TdF simulation's first 14 days from `first`, with
+ * alice's profile; stage 10 (the first mountain stage) is a key stage. The browser test's
+ * workflow runs this same mission.
  */
 export function aliceMission(first: string): MissionConfig {
-  const m = fakeMission(
-    {
-      id: ALICE.missionId,
-      name: 'Tour 2025 (alice)',
-      athlete: { handle: ALICE.athlete, ftpW: 250, weightKg: 70, thresholdHr: 165, maxHr: 190, restingHr: 50, disciplines: ['cycling'] },
-      goals: { summary: 'test', weeklyHoursCap: 10, maxConsecutiveHardDays: 2, keyStages: [4], taperDays: 0 },
-    },
-    ALICE_MISSION_DAYS,
-    first,
-  );
-  m.days[3] = { ...m.days[3]!, type: 'mountain', importance: 'key', name: 'Stage 4', training: { mode: 'indoor', durationMin: 90, focus: 'climbing' } };
-  return m;
+  const m = shiftMission({ ...TDF, days: TDF.days.slice(0, ALICE_MISSION_DAYS) }, first);
+  return {
+    ...m,
+    id: ALICE.missionId,
+    name: 'Tour 2025 (alice)',
+    athlete: { handle: ALICE.athlete, ftpW: 250, weightKg: 70, thresholdHr: 165, maxHr: 190, restingHr: 50, disciplines: ['cycling'] },
+    days: m.days.map((d) => (d.stage === 10 ? { ...d, importance: 'key' } : d)),
+  };
 }
 
 function obs(date: string, score: number, hrv: number, rides: RideSummary[] = []): DayObservation {

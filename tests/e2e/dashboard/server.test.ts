@@ -8,6 +8,7 @@ import { MemoryStore, migrate } from '../../../src/memory';
 import { startDashboard, OverrideRejectedError, MissionNotRunningError, type DashboardOptions, type DashboardTemporal, type RunningDashboard } from '../../../src/dashboard';
 import type { MissionStatus, OverrideInput, ReflectInput, UpcomingDay } from '../../../src/shared/mission-api';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { addDays } from '../../../src/domain/iso-date';
 import { ALICE, ALICE_DAYS, ALICE_MISSION_DAYS, BOB, CAROL, aliceMission, seedMissions } from './seed';
 
 const TOKEN = 'server-test-token-7d2e91c0aa';
@@ -340,7 +341,7 @@ describe('dashboard HTTP', () => {
     expect(JSON.parse(res.body)).toMatchObject({
       running: true,
       phase: 'running-day',
-      nextDay: '2025-07-08 — stage 4: Stage 4',
+      nextDay: '2025-07-08 — Stage 4',
       progress: '3 of 5 days (3 ok, 0 degraded, 0 failed, 0 skipped)',
       progressPct: 60,
       latest: { date: '2025-07-07', text: '2025-07-07 — modify intensity (ok)', url: `${ALICE_PATH}/days/2025-07-07` },
@@ -459,6 +460,7 @@ describe('sign-in sessions', () => {
 
 describe('block calendar and day view', () => {
   const config = aliceMission(ALICE_DAYS[0]!);
+  const keyDay = config.days.find((d) => d.importance === 'key')!.date;
 
   it('has one tile per mission day, this week highlighted, each linking to its day', async () => {
     const res = await request('GET', `${ALICE_PATH}/calendar`, { headers: bearer });
@@ -469,7 +471,8 @@ describe('block calendar and day view', () => {
     expect(tiles.length).toBe(ALICE_MISSION_DAYS);
     // 2025-07-07 (today in this test) is a Monday: the week of 7–13 July is this week.
     const thisWeek = tiles.filter((t) => t[1]!.includes('this-week')).map((t) => t[3]);
-    expect(thisWeek).toEqual(['2025-07-07', '2025-07-08', '2025-07-09']);
+    expect(thisWeek).toEqual(['2025-07-07', '2025-07-08', '2025-07-09', '2025-07-10', '2025-07-11', '2025-07-12', '2025-07-13']);
+    expect(res.body.match(/<div class="cal-week[^"]*"/g)).toEqual(['<div class="cal-week"', '<div class="cal-week this-week"', '<div class="cal-week"']);
     expect(tiles.find((t) => t[3] === '2025-07-07')![1]).toContain('when-today');
     const tile = (date: string) => new RegExp(`<a class="tile [^"]*" href="[^"]+" data-date="${date}"[^]*?</a>`).exec(res.body)![0];
     // Recorded day: decision, planned / done TSS (done comes from the next morning), reflection.
@@ -477,26 +480,39 @@ describe('block calendar and day view', () => {
     expect(tile('2025-07-05')).toContain('modify intensity');
     expect(tile('2025-07-05')).toContain('RPE 8 ½');
     // Key stage, estimated load for a day not planned yet, and the override mark.
-    expect(tile('2025-07-08')).toContain('title="key stage">★');
+    expect(tile(keyDay)).toContain('title="key stage">★');
+    expect(tile(keyDay)).toContain('mountain');
     expect(tile('2025-07-08')).toMatch(/<span class="planned" title="planned TSS">≈\d+<\/span>/);
+    // The rest day of the block is a rest tile without planned load.
+    const rest = config.days.find((d) => d.type === 'rest')!;
+    expect(tile(rest.date)).toMatch(/<a class="tile when-future type-rest/);
+    expect(tile(rest.date)).toContain('<span class="planned" title="planned TSS">≈0</span>');
     expect(tile('2025-07-09')).toContain('⟲ rest day (family visit)');
   });
 
   it('takes the running workflow’s view of the days to come (moved days, rest-day overrides)', async () => {
-    temporal.upcomingDays = [
-      { date: '2025-07-10', stage: 4, name: 'Stage 4', type: 'mountain', durationMin: 90, override: null },
-      { date: '2025-07-11', stage: 5, name: 'Stage 5', type: 'rest', durationMin: 0, override: 'rest day requested by the athlete' },
-    ];
+    // The athlete moved the block by +2 days and asked for a rest on the first moved day.
+    const remaining = config.days.slice(3);
+    temporal.upcomingDays = remaining.map((d, i) => ({
+      date: addDays(d.date, 2),
+      stage: d.stage,
+      name: d.name,
+      type: i === 0 ? 'rest' : d.type,
+      durationMin: i === 0 ? 0 : d.training.durationMin,
+      override: i === 0 ? 'rest day requested by the athlete' : null,
+    }));
     const res = await request('GET', `${ALICE_PATH}/calendar`, { headers: bearer });
     const dates = [...res.body.matchAll(/data-date="([^"]+)" id="tile-/g)].map((m) => m[1]);
-    expect(dates).toEqual(['2025-07-05', '2025-07-06', '2025-07-07', '2025-07-10', '2025-07-11']);
-    expect(res.body).toMatch(/data-date="2025-07-11"[^]*?rest day requested by the athlete/);
+    expect(dates).toEqual([...ALICE_DAYS, ...remaining.map((d) => addDays(d.date, 2))]);
+    expect(res.body).toMatch(/data-date="2025-07-10" id="tile-2025-07-10">[^]*?rest day requested by the athlete/);
+    expect(res.body).toMatch(/<a class="tile when-future type-rest[^"]*" href="[^"]+" data-date="2025-07-10"/);
   });
 
   it('opens a day: decision and why, the workout profile data and table, classes, reflection', async () => {
     const res = await request('GET', `${ALICE_PATH}/days/2025-07-05`, { headers: bearer });
     expect(res.status).toBe(200);
-    expect(res.body).toContain('<h1 id="day-title">Stage 1</h1>');
+    // Named once: the stage number, then the name without its repeated "Stage 1:" prefix.
+    expect(res.body).toContain('<h1 id="day-title">Stage 1 · Lille Métropole → Lille Métropole</h1>');
     expect(res.body).toContain('day 1 rationale');
     expect(res.body).toContain('<table id="intervals">');
     expect(res.body).toContain('45 min Climb Ride');
@@ -519,11 +535,11 @@ describe('block calendar and day view', () => {
     const charts = JSON.parse(/<script type="application\/json" id="mission-charts">([^<]*)<\/script>/.exec(res.body)![1]!);
     // The first ride is 60 days before the mission's first day.
     expect(charts.dates[0]).toBe('2025-05-06');
-    expect(charts.dates[charts.dates.length - 1]).toBe(config.days[4]!.date);
+    expect(charts.dates[charts.dates.length - 1]).toBe(config.days[config.days.length - 1]!.date);
     expect(charts.tss[0]).toBeCloseTo(64, 0);
     expect(charts.dates[charts.projectedFrom]).toBe('2025-07-07');
     expect(charts.ctl[charts.projectedFrom - 1]).toBeGreaterThan(20);
-    expect(charts.mission).toEqual({ start: '2025-07-05', end: '2025-07-09', today: '2025-07-07', keyDays: ['2025-07-08'] });
+    expect(charts.mission).toEqual({ start: '2025-07-05', end: '2025-07-18', today: '2025-07-07', keyDays: config.days.filter((d) => d.importance === 'key').map((d) => d.date) });
     expect(charts.compliance).toEqual({ dates: ['2025-07-05', '2025-07-06', '2025-07-07'], planned: [55, 55, 55], done: [55, 52, null] });
     const at = (d: string) => charts.dates.indexOf(d);
     expect([charts.readiness[at('2025-07-05')], charts.hrv[at('2025-07-06')], charts.hrvLow[at('2025-07-06')], charts.restingHr[at('2025-07-07')]]).toEqual([72, 47, 50, 46]);
