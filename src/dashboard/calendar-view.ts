@@ -40,7 +40,9 @@ export function tile(mission: { athlete: string; id: string }, t: CalendarTile):
 <span class="tile-top"><span class="tile-date">${dayShort(t.date)}</span>${t.stage !== null ? html`<span class="tile-stage">S${t.stage}</span>` : null}${t.importance === 'key' ? html`<span class="tile-key" title="key stage">★</span>` : null}${t.when === 'today' ? html`<span class="tile-today">today</span>` : null}</span>
 <span class="tile-name">${dayNames(t).short}</span>
 <span class="tile-type">${t.type ?? ''}${t.importance && t.importance !== 'normal' ? ` · ${t.importance}` : ''}${t.durationMin ? ` · ${t.durationMin} min` : ''}</span>
-<span class="tile-load"><span class="planned" title="planned TSS">${t.plannedTss === null ? '—' : `${t.plannedEstimated ? '≈' : ''}${t.plannedTss}`}</span><span class="sep">/</span><span class="done" title="done TSS">${t.doneTss ?? '—'}</span><span class="unit">TSS</span></span>
+${t.type === 'rest' && !t.plannedTss && !t.doneTss
+  ? html`<span class="tile-load rest">rest</span>`
+  : html`<span class="tile-load"><span class="planned" title="planned TSS">${t.plannedTss === null ? '—' : `${t.plannedEstimated ? '≈' : ''}${t.plannedTss}`}</span><span class="sep">/</span><span class="done" title="done TSS">${t.doneTss ?? '—'}</span><span class="unit">TSS</span></span>`}
 ${t.decision ? html`<span class="tile-decision decision-${t.decision}">${decisionLabel(t.decision)}</span>` : null}
 ${t.overrides.length ? html`<span class="tile-mark override" title="${t.overrides.join('; ')}">⟲ ${t.overrides[0]}${t.overrides.length > 1 ? ` +${t.overrides.length - 1}` : ''}</span>` : null}
 ${t.reflection ? html`<span class="tile-mark reflection" title="${t.reflection.note}">RPE ${t.reflection.rpe} ${COMPLETED_MARK[t.reflection.completed] ?? ''}</span>` : null}

@@ -5,7 +5,7 @@
  * power profile. Pure.
  */
 import type { IsoDate, Workout } from '../domain/types';
-import { dateRange } from '../domain/iso-date';
+import { addDays, dateRange } from '../domain/iso-date';
 import { POWER_LEVELS, intervalIntensityFactor } from '../coaching/training-zones';
 import { fitnessSeries, type DailyLoad, type WellnessDay } from './fitness';
 import type { CalendarTile } from './calendar';
@@ -26,7 +26,7 @@ export interface MissionCharts {
   hrvHigh: (number | null)[];
   restingHr: (number | null)[];
   mission: { start: IsoDate | null; end: IsoDate | null; today: IsoDate; keyDays: IsoDate[] };
-  /** Planned vs done TSS, one entry per mission day that has a plan. */
+  /** Planned vs done TSS per day, from the first planned day (at least seven days; null where nothing is known). */
   compliance: { dates: IsoDate[]; planned: (number | null)[]; done: (number | null)[] };
 }
 
@@ -40,7 +40,11 @@ export function missionCharts(input: { history: readonly DailyLoad[]; wellness: 
   const well = new Map(input.wellness.map((w) => [w.date, w]));
   const pick = <T>(values: readonly T[]) => dates.map((d) => (at.has(d) ? values[at.get(d)!]! : null));
   const fromWell = (f: (w: WellnessDay) => number | null) => dates.map((d) => (well.has(d) ? f(well.get(d)!) : null));
-  const planned = input.tiles.filter((t) => t.plannedTss !== null && !t.plannedEstimated && t.date <= input.today);
+  const planned = new Map(input.tiles.filter((t) => t.plannedTss !== null && !t.plannedEstimated && t.date <= input.today).map((t) => [t.date, t]));
+  // Every day from the first planned one, at least a week, so a block's first days read as days.
+  const firstPlanned = [...planned.keys()][0];
+  const lastPlanned = [...planned.keys()].pop();
+  const complianceDates = firstPlanned ? dateRange(firstPlanned, [lastPlanned!, addDays(firstPlanned, 6)].sort()[1]!) : [];
   const projectedDate = fit.projectedFrom !== null ? fit.dates[fit.projectedFrom]! : null;
   return {
     dates,
@@ -61,7 +65,11 @@ export function missionCharts(input: { history: readonly DailyLoad[]; wellness: 
       today: input.today,
       keyDays: input.tiles.filter((t) => t.importance === 'key').map((t) => t.date),
     },
-    compliance: { dates: planned.map((t) => t.date), planned: planned.map((t) => t.plannedTss), done: planned.map((t) => t.doneTss) },
+    compliance: {
+      dates: complianceDates,
+      planned: complianceDates.map((d) => planned.get(d)?.plannedTss ?? null),
+      done: complianceDates.map((d) => planned.get(d)?.doneTss ?? null),
+    },
   };
 }
 

@@ -29,6 +29,7 @@ export function page(title: string, frame: PageFrame, body: SafeHtml): string {
 <title>${title} · Lanterne</title>
 ${frame.charts ? html`<link rel="stylesheet" href="${UPLOT_ASSETS}/uPlot.min.css" nonce="${n}">` : null}
 <link rel="stylesheet" href="${ASSETS}/dashboard.css" nonce="${n}">
+<link rel="icon" href="${ASSETS}/favicon.svg" type="image/svg+xml">
 ${frame.charts ? html`<script src="${UPLOT_ASSETS}/uPlot.iife.min.js" nonce="${sn}" defer></script>` : null}
 <script src="${ASSETS}/dashboard.js" nonce="${sn}" defer></script>
 </head>

@@ -131,7 +131,8 @@ async function signedIn(viewport?: { width: number; height: number }): Promise<{
   const page = await context.newPage();
   const cspViolations: string[] = [];
   page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/.test(m.text())) cspViolations.push(m.text());
+    // CSP violations, and any failed load (a missing asset, a refused favicon).
+    if (/Content Security Policy|Refused to|Failed to load resource/.test(m.text())) cspViolations.push(m.text());
   });
   await page.goto(`${dashboard.url}/sign-in`);
   await page.locator('form#sign-in [name=token]').fill(TOKEN);

@@ -199,6 +199,8 @@ describe('dashboard HTTP', () => {
     expect(js.headers['content-type']).toMatch(/javascript/);
     expect(js.body).toContain('uPlot');
     expect((await request('GET', '/assets/vendor/uplot/uPlot.min.css')).status).toBe(200);
+    // The page's icon is one of our assets, so the browser asks for no /favicon.ico.
+    expect((await request('GET', '/assets/favicon.svg')).headers['content-type']).toMatch(/^image\/svg\+xml/);
     expect((await request('GET', '/assets/vendor/uplot/uPlot.esm.js', { headers: bearer })).status).toBe(404);
     expect((await request('GET', '/assets/vendor/uplot/../../../package.json', { headers: bearer })).status).toBe(404);
   });
@@ -486,7 +488,7 @@ describe('block calendar and day view', () => {
     // The rest day of the block is a rest tile without planned load.
     const rest = config.days.find((d) => d.type === 'rest')!;
     expect(tile(rest.date)).toMatch(/<a class="tile when-future type-rest/);
-    expect(tile(rest.date)).toContain('<span class="planned" title="planned TSS">≈0</span>');
+    expect(tile(rest.date)).toContain('<span class="tile-load rest">rest</span>');
     expect(tile('2025-07-09')).toContain('⟲ rest day (family visit)');
   });
 
@@ -540,7 +542,12 @@ describe('block calendar and day view', () => {
     expect(charts.dates[charts.projectedFrom]).toBe('2025-07-07');
     expect(charts.ctl[charts.projectedFrom - 1]).toBeGreaterThan(20);
     expect(charts.mission).toEqual({ start: '2025-07-05', end: '2025-07-18', today: '2025-07-07', keyDays: config.days.filter((d) => d.importance === 'key').map((d) => d.date) });
-    expect(charts.compliance).toEqual({ dates: ['2025-07-05', '2025-07-06', '2025-07-07'], planned: [55, 55, 55], done: [55, 52, null] });
+    // Planned vs done: every day from the first planned one, a week at least.
+    expect(charts.compliance).toEqual({
+      dates: ['2025-07-05', '2025-07-06', '2025-07-07', '2025-07-08', '2025-07-09', '2025-07-10', '2025-07-11'],
+      planned: [55, 55, 55, null, null, null, null],
+      done: [55, 52, null, null, null, null, null],
+    });
     const at = (d: string) => charts.dates.indexOf(d);
     expect([charts.readiness[at('2025-07-05')], charts.hrv[at('2025-07-06')], charts.hrvLow[at('2025-07-06')], charts.restingHr[at('2025-07-07')]]).toEqual([72, 47, 50, 46]);
     expect(charts.readiness[at('2025-06-01')]).toBeNull();
