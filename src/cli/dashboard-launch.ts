@@ -1,15 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { MemoryStore } from '../memory';
-import { startDashboard, temporalFromClient } from '../dashboard';
+import { generateDashboardToken, parseAllowedHosts, startDashboard, temporalFromClient, type RunningDashboard } from '../dashboard';
 import { UserError } from '../infra/user-error';
 import { findMissionWorkflowId } from '../client/missions';
 
-export interface DashboardHandle {
-  url: string;
-  close(): Promise<void>;
+export type DashboardHandle = RunningDashboard;
+
+/** Where the dashboard token is: the DASHBOARD_TOKEN variable, or the file `up` wrote it to. */
+export interface DashboardToken {
+  token: string;
+  /** Said to the user instead of the token itself. */
+  where: string;
 }
 
-/** Starts the dashboard for `lanterne up` on DASHBOARD_HOST:DASHBOARD_PORT (127.0.0.1, a free port by default). */
+export const DASHBOARD_TOKEN_FILE = 'dashboard-token';
+
+/**
+ * The token for `lanterne up`: DASHBOARD_TOKEN when set, else a fresh one written to
+ * `<stateDir>/dashboard-token` (readable by the owner only), so the token is never printed.
+ */
+export function dashboardToken(stateDir: string, env: NodeJS.ProcessEnv = process.env): DashboardToken {
+  const fromEnv = env.DASHBOARD_TOKEN;
+  if (fromEnv) {
+    if (fromEnv.length < 16) throw new UserError('DASHBOARD_TOKEN is too short', 'use at least 16 characters, or leave it unset to get a generated one');
+    return { token: fromEnv, where: 'the DASHBOARD_TOKEN variable' };
+  }
+  const token = generateDashboardToken();
+  const file = path.join(stateDir, DASHBOARD_TOKEN_FILE);
+  fs.mkdirSync(stateDir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, `${token}\n`, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  return { token, where: file };
+}
+
+/** The line `up` prints: the sign-in address and where the token is, never the token. */
+export function dashboardLine(url: string, token: DashboardToken): string {
+  return `${url}/sign-in (token: ${token.where})`;
+}
+
+/**
+ * Starts the dashboard for `lanterne up` on DASHBOARD_HOST:DASHBOARD_PORT (127.0.0.1:8787 by
+ * default), answering also to the names in DASHBOARD_ALLOWED_HOSTS.
+ */
 export async function launchDashboard(opts: {
   memory: MemoryStore;
   client: Client;
@@ -19,7 +54,12 @@ export async function launchDashboard(opts: {
 }): Promise<DashboardHandle> {
   const port = process.env.DASHBOARD_PORT ? Number(process.env.DASHBOARD_PORT) : 8787;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`DASHBOARD_PORT=${process.env.DASHBOARD_PORT} is not a port`, 'use a whole number from 0 to 65535 (0 = any free port)');
-  if (opts.token.length < 16) throw new UserError('DASHBOARD_TOKEN is too short', 'use at least 16 characters, or leave it unset to get a generated one');
+  let allowedHosts: string[];
+  try {
+    allowedHosts = parseAllowedHosts(process.env.DASHBOARD_ALLOWED_HOSTS);
+  } catch (err) {
+    throw new UserError((err as Error).message, 'fix or unset DASHBOARD_ALLOWED_HOSTS');
+  }
   try {
     return await startDashboard({
       memory: opts.memory,
@@ -27,6 +67,7 @@ export async function launchDashboard(opts: {
       token: opts.token,
       host: process.env.DASHBOARD_HOST ?? '127.0.0.1',
       port,
+      allowedHosts,
       temporalUiUrl: opts.temporalUiUrl ?? undefined,
       namespace: opts.namespace,
     });

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { loadMissionFile } from '../mission';
 import { startDevServer, type RunningDevServer } from '../infra/temporal-dev-server';
@@ -16,7 +15,7 @@ import { runNowUpdate, statusQuery } from '../shared/mission-api';
 import { startMission } from '../client/missions';
 import { localDate } from '../domain/schedule';
 import { serverPayloadKeys, upStateFile, type UpState } from './cli-support';
-import { launchDashboard } from './dashboard-launch';
+import { dashboardLine, dashboardToken, launchDashboard } from './dashboard-launch';
 import { serveWebhooksFromEnv } from '../webhooks';
 import { assertPortFree } from '../infra/ports';
 import { startUiCodecServer, UI_CODEC_ENDPOINT } from '../codec/ui-codec';
@@ -136,9 +135,9 @@ export async function up(opts: UpOptions): Promise<void> {
       },
     });
 
-    const token = process.env.DASHBOARD_TOKEN || randomBytes(18).toString('base64url');
-    const dashboard = opts.dashboard
-      ? await launchDashboard({ memory: resources.deps.memory, client, token, temporalUiUrl: uiUrl, namespace })
+    const token = opts.dashboard ? dashboardToken(state) : null;
+    const dashboard = token
+      ? await launchDashboard({ memory: resources.deps.memory, client, token: token.token, temporalUiUrl: uiUrl, namespace })
       : null;
     if (dashboard) started.push({ name: 'the dashboard', stop: dashboard.close });
     const webhooks = await serveWebhooksFromEnv({ temporalAddress: address, namespace, databaseUrl, dataConverter });
@@ -147,8 +146,8 @@ export async function up(opts: UpOptions): Promise<void> {
       say(opts.json, `Webhook receiver on ${webhooks.url}/oura and ${webhooks.url}/strava.`);
     }
     if (codecUi) {
-      const dashboardPort = dashboard ? Number(new URL(dashboard.url).port) : null;
-      const codecServer = await startUiCodecServer({ ...codecUi, keys: payloadKeys.ring, namespace, dashboard: { token, port: dashboardPort } });
+      // Without the dashboard there is no sign-in: nothing authorises, and the UI shows ciphertext.
+      const codecServer = await startUiCodecServer({ ...codecUi, keys: payloadKeys.ring, namespace, authorize: (headers) => dashboard?.signedIn(headers) ?? false });
       started.push({ name: 'the Temporal UI codec server', stop: codecServer.close });
     }
 
@@ -193,7 +192,7 @@ export async function up(opts: UpOptions): Promise<void> {
     if (!status) throw new UserError('the mission workflow does not answer its status query', `see ${path.join(state, 'logs')} and the Temporal UI`);
     const ui = uiUrl ? `${uiUrl}/namespaces/${namespace}/workflows/${workflowId}` : '(no UI: TEMPORAL_ADDRESS points at an external server)';
     if (opts.json) {
-      process.stdout.write(JSON.stringify({ temporalUi: ui, report: fs.existsSync(reportPath) ? reportPath : null, dashboard: dashboard ? `${dashboard.url}/missions?token=${token}` : null, status }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ temporalUi: ui, report: fs.existsSync(reportPath) ? reportPath : null, dashboard: dashboard && token ? { url: `${dashboard.url}/sign-in`, token: token.where } : null, status }, null, 2) + '\n');
     } else {
       const day = status.lastDay;
       process.stdout.write(
@@ -204,8 +203,8 @@ export async function up(opts: UpOptions): Promise<void> {
           `  Report      : ${fs.existsSync(reportPath) ? reportPath : `(not written yet: ${reportPath})`}`,
           day ? `  Today       : ${day.date} — ${day.decision ?? day.status} (${day.status})` : '',
           status.nextRunAt ? `  Next run    : ${status.nextRunAt} (${mission.runTime} ${mission.timezone})` : '',
-          dashboard ? `  Dashboard   : ${dashboard.url}/missions?token=${token}` : '',
-          codecUi && dashboard ? '  Decrypted   : payloads are encrypted; the Temporal UI decodes them once this browser has opened the Dashboard link (others see ciphertext)' : '',
+          dashboard && token ? `  Dashboard   : ${dashboardLine(dashboard.url, token)}` : '',
+          codecUi && dashboard ? '  Decrypted   : payloads are encrypted; the Temporal UI decodes them in a browser signed in to the dashboard (others see ciphertext)' : '',
           codecUi && !dashboard ? '  Decrypted   : payloads are encrypted; without the dashboard there is no sign-in, so the Temporal UI shows ciphertext' : '',
           '',
           'Press Ctrl-C to stop (the worker drains, servers stop; the mission resumes on the next start).',

@@ -1,6 +1,5 @@
 import { EncryptionCodec, type PayloadKeyRing } from '../secrets';
 import { startCodecServer, type RunningCodecServer } from './codec-server';
-import { dashboardSessionAuthorizer } from './dashboard-session';
 
 /**
  * The codec endpoint `up` gives the dev server's UI: a path on the UI's own origin (whatever host
@@ -18,17 +17,17 @@ export function startUiCodecServer(opts: {
   devUiUrl: string;
   keys: PayloadKeyRing;
   namespace: string;
-  /** The dashboard's token and port, whose sign-in authorises; null: only `Authorization: Bearer` with the token. */
-  dashboard: { token: string; port: number | null };
+  /** Whether a codec call is authorised: the dashboard's sign-in (its session cookie) or its token as Bearer. */
+  authorize: (headers: { authorization?: string; cookie?: string }) => boolean;
 }): Promise<RunningCodecServer> {
   return startCodecServer({
     host: '127.0.0.1',
     port: opts.port,
     temporalUi: opts.devUiUrl,
     codec: new EncryptionCodec(opts.keys),
-    authorize: dashboardSessionAuthorizer(opts.dashboard.token, opts.dashboard.port),
+    authorize: (request) => opts.authorize({ authorization: request.headers.authorization, cookie: request.headers.cookie }),
     allowedOrigins: [`http://127.0.0.1:${opts.port}`, `http://localhost:${opts.port}`],
     namespaces: [opts.namespace],
-    signInHint: 'sign in to the Lanterne dashboard (its link with ?token=…) to see decoded payloads',
+    signInHint: 'sign in to the Lanterne dashboard (its /sign-in page) in this browser to see decoded payloads',
   });
 }

@@ -1,12 +1,11 @@
 /**
- * Dashboard authentication and CSRF protection. Pure functions over the dashboard token; no I/O.
- *
- * - The token arrives once as `?token=` (then lives in an HttpOnly SameSite=Strict cookie that holds
- *   a value derived from it, never the token itself) or on every request as `Authorization: Bearer`.
- * - Every comparison is constant-time over SHA-256 digests, so neither content nor length leaks.
- * - Forms carry a CSRF token: an HMAC of the session keyed by the dashboard token.
+ * Who is asking: the dashboard token in an `Authorization: Bearer` header (programs), or a sign-in
+ * session cookie (browsers; the token is typed once into the sign-in form, see sessions.ts). Every
+ * credential a request presents must be valid: a wrong Bearer header next to a valid cookie is
+ * refused, and so is a stale cookie next to a valid Bearer header.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Session, SessionStore } from './sessions';
 
 export const MIN_TOKEN_LENGTH = 16;
 
@@ -22,85 +21,61 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db);
 }
 
-function hmac(key: string, message: string): string {
-  return createHmac('sha256', key).update(message, 'utf8').digest('base64url');
-}
-
-/** The session cookie's value: derived from the token, so the cookie never holds the token. */
-export function sessionValue(token: string): string {
-  return hmac(token, 'lanterne-dashboard/session/v1');
-}
-
-/** The CSRF token for forms of this session. */
-export function csrfToken(token: string, session: string): string {
-  return hmac(token, `lanterne-dashboard/csrf/v1/${session}`);
-}
-
-export function csrfValid(token: string, session: string, candidate: string | null | undefined): boolean {
-  if (typeof candidate !== 'string' || candidate === '') return false;
-  return secretsEqual(csrfToken(token, session), candidate);
-}
-
-/** Cookie name; includes the port because browsers share cookies between ports of one host. */
-export function cookieName(port: number): string {
-  return `lanterne_dashboard_${port}`;
-}
-
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (name && !(name in out)) out[name] = value;
-  }
-  return out;
-}
-
-export function sessionCookie(port: number, session: string): string {
-  return `${cookieName(port)}=${session}; HttpOnly; SameSite=Strict; Path=/`;
-}
-
 export type AuthResult =
-  | { ok: true; via: 'cookie' | 'bearer' | 'query'; session: string }
-  | { ok: false; reason: 'missing' | 'wrong' };
+  | { ok: true; via: 'bearer' | 'session'; session: Session | null; sessionId: string | null }
+  | { ok: false; reason: 'missing' | 'wrong' | 'expired' };
 
-/**
- * Who is asking: a valid Bearer header, the session cookie, or `?token=` (first visit). A wrong
- * credential anywhere fails; none at all is `missing`.
- */
-export function authenticate(
-  token: string,
-  port: number,
-  req: { authorization?: string; cookie?: string; queryToken?: string | null },
-): AuthResult {
-  const session = sessionValue(token);
-  let presented = false;
-  const bearer = /^Bearer\s+(.+)$/i.exec(req.authorization ?? '');
-  if (bearer) {
-    presented = true;
-    if (secretsEqual(bearer[1]!.trim(), token)) return { ok: true, via: 'bearer', session };
+export interface PresentedCredentials {
+  /** The raw Authorization header, if any. */
+  authorization?: string;
+  /** The session cookie's value, if any. */
+  sessionId?: string;
+}
+
+export function authenticate(token: string, sessions: SessionStore, req: PresentedCredentials): AuthResult {
+  let bearerOk = false;
+  if (req.authorization !== undefined) {
+    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.authorization);
+    if (!m || !secretsEqual(m[1]!, token)) return { ok: false, reason: 'wrong' };
+    bearerOk = true;
   }
-  if (typeof req.queryToken === 'string') {
-    presented = true;
-    if (secretsEqual(req.queryToken, token)) return { ok: true, via: 'query', session };
+  let session: Session | null = null;
+  if (req.sessionId !== undefined && req.sessionId !== '') {
+    const found = sessions.touch(req.sessionId);
+    // Unknown covers sessions ended by a restart or sign-out as well as made-up ids: the same answer.
+    if (!found.ok) return { ok: false, reason: 'expired' };
+    session = found.session;
   }
-  const cookie = parseCookies(req.cookie)[cookieName(port)];
-  if (cookie !== undefined) {
-    presented = true;
-    if (secretsEqual(cookie, session)) return { ok: true, via: 'cookie', session };
-  }
-  return { ok: false, reason: presented ? 'wrong' : 'missing' };
+  if (bearerOk) return { ok: true, via: 'bearer', session, sessionId: session ? req.sessionId! : null };
+  if (session) return { ok: true, via: 'session', session, sessionId: req.sessionId! };
+  return { ok: false, reason: 'missing' };
+}
+
+/** The session cookie's name: it carries the port, since browsers share a host's cookies between its ports. */
+export function sessionCookieName(port: number): string {
+  return `lanterne_session_${port}`;
 }
 
 /**
- * Whether a POST may act: the Origin header must be one of the dashboard's own origins. A request
- * without Origin is accepted only when it authenticated with a Bearer header (not a browser form,
- * which always sends Origin on POST and cannot add Authorization by itself).
+ * Whether raw request headers (a `Cookie` header, an `Authorization` header) carry a valid
+ * sign-in: for requests served elsewhere on the host, e.g. the Temporal UI's codec calls.
  */
-export function originAllowed(origin: string | undefined, allowed: readonly string[], via: 'cookie' | 'bearer' | 'query'): boolean {
-  if (origin === undefined || origin === '') return via === 'bearer';
-  return allowed.includes(origin);
+export function headersAuthorizer(token: string, sessions: SessionStore, cookieName: string): (headers: { authorization?: string; cookie?: string }) => boolean {
+  return (headers) => {
+    const sessionId = headers.cookie ? cookieValue(headers.cookie, cookieName) : undefined;
+    return authenticate(token, sessions, { authorization: headers.authorization || undefined, sessionId }).ok;
+  };
+}
+
+function cookieValue(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+/** Checks the token typed into the sign-in form. */
+export function tokenMatches(token: string, typed: unknown): boolean {
+  return typeof typed === 'string' && typed !== '' && secretsEqual(typed.trim(), token);
 }

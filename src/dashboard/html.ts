@@ -37,3 +37,17 @@ export function html(strings: TemplateStringsArray, ...values: Piece[]): SafeHtm
 export function trusted(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
+
+/**
+ * A `<script type="application/json">` data island: JSON the page's script reads, never executed.
+ * `<`, `>` and `&` are written as \u escapes so no value can close the element or open a comment.
+ */
+export function jsonIsland(id: string, value: unknown): SafeHtml {
+  const json = JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  return html`<script type="application/json" id="${id}">${trusted(json)}</script>`;
+}

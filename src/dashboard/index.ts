@@ -1,5 +1,5 @@
 /** The dashboard: a small token-protected web app over the mission memory and the mission workflows. */
-export { startDashboard, type DashboardOptions, type RunningDashboard } from './server';
+export { startDashboard, type DashboardOptions, type RunningDashboard, type RateLimit } from './server';
 export {
   temporalFromClient,
   MissionNotRunningError,
@@ -8,3 +8,6 @@ export {
   type TemporalGatewayOptions,
 } from './temporal-gateway';
 export { generateDashboardToken } from './auth';
+export { parseAllowedHosts } from './hosts';
+export type { LoadHistorySource } from './dashboard-data';
+export type { DailyLoad } from './fitness';

@@ -1,52 +1,44 @@
-/** The page frame (inline CSS under a CSP nonce) and the small pages: 401, 403, 404, 500. */
+/**
+ * The page frame and the small pages (sign-in, 401, 403, 404, 429, 500). Styles and scripts are
+ * our own static files (src/dashboard/assets, uPlot from node_modules), loaded under the CSP nonce:
+ * no inline style or script, so nothing in a page is ever parsed as CSS or code.
+ */
 import { html, type SafeHtml } from './html';
 
-const CSS = `
-:root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2430;background:#f5f6f8}
-body{margin:0}
-header.top{background:#1d2a3a;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1rem;align-items:baseline}
-header.top a{color:#fff;text-decoration:none;font-weight:600}
-main{max-width:1100px;margin:0 auto;padding:1rem 1.2rem 3rem}
-h1{font-size:1.5rem;margin:.6rem 0}
-h2{font-size:1.15rem;margin:1.6rem 0 .5rem;border-bottom:1px solid #d5d9e0;padding-bottom:.2rem}
-section.card{background:#fff;border:1px solid #dde1e7;border-radius:6px;padding:.8rem 1rem;margin:.8rem 0}
-table{border-collapse:collapse;width:100%;font-size:.9rem;background:#fff}
-th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e6e9ee;vertical-align:top}
-th{background:#eef1f5;font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.muted{color:#5d6675}
-.badge{display:inline-block;padding:.05rem .45rem;border-radius:4px;font-size:.85rem;background:#e6ebf2}
-.state-ready{background:#d8f0de}.state-caution{background:#fbefd0}.state-strained{background:#f8dccf}.state-sick{background:#f3c9c9}
-.notice{border-left:4px solid #c98a14;background:#fff8e6;padding:.5rem .8rem;margin:.8rem 0}
-.flash{border-left:4px solid #2c8a4b;background:#e9f7ee;padding:.5rem .8rem;margin:.8rem 0}
-.errors{border-left:4px solid #b3261e;background:#fdecea;padding:.5rem .8rem;margin:.5rem 0}
-.errors ul{margin:.2rem 0;padding-left:1.2rem}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:.8rem}
-.charts svg{width:100%;height:auto;border:1px solid #dde1e7;border-radius:6px}
-form.panel{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.6rem .9rem;align-items:end}
-form.panel label{display:flex;flex-direction:column;font-size:.85rem;gap:.2rem}
-form.panel .wide{grid-column:1/-1}
-form.panel fieldset{border:1px solid #dde1e7;border-radius:4px;font-size:.85rem}
-input,select,textarea{font:inherit;padding:.25rem .35rem;border:1px solid #b9c0cb;border-radius:4px}
-button{font:inherit;padding:.4rem .9rem;border:0;border-radius:4px;background:#1d5fa8;color:#fff;cursor:pointer}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:.8rem}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:0}
-dl.facts dt{color:#5d6675}
-dl.facts dd{margin:0}
-`;
+export interface PageFrame {
+  /** The CSP nonces of this response (@fastify/helmet makes one for scripts, one for styles). */
+  nonces: { script: string; style: string };
+  /** CSRF token for the sign-out button; null when nobody is signed in with a session. */
+  signOutCsrf: string | null;
+  /** Load uPlot and the chart script. */
+  charts?: boolean;
+}
 
-export function page(title: string, nonce: string, body: SafeHtml): string {
+export const ASSETS = '/assets';
+export const UPLOT_ASSETS = '/assets/vendor/uplot';
+
+export function page(title: string, frame: PageFrame, body: SafeHtml): string {
+  const { script: sn, style: n } = frame.nonces;
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
+<meta name="color-scheme" content="light">
 <title>${title} · Lanterne</title>
-<style nonce="${nonce}">${CSS}</style>
+${frame.charts ? html`<link rel="stylesheet" href="${UPLOT_ASSETS}/uPlot.min.css" nonce="${n}">` : null}
+<link rel="stylesheet" href="${ASSETS}/dashboard.css" nonce="${n}">
+<link rel="icon" href="${ASSETS}/favicon.svg" type="image/svg+xml">
+${frame.charts ? html`<script src="${UPLOT_ASSETS}/uPlot.iife.min.js" nonce="${sn}" defer></script>` : null}
+<script src="${ASSETS}/dashboard.js" nonce="${sn}" defer></script>
 </head>
 <body>
-<header class="top"><a href="/missions">Lanterne</a><span>training dashboard</span></header>
+<header class="top">
+<a class="brand" href="/missions"><span class="brand-mark" aria-hidden="true"></span>Lanterne</a>
+<nav class="top-nav"><a href="/missions">Missions</a></nav>
+${frame.signOutCsrf ? html`<form class="sign-out" method="post" action="/sign-out"><input type="hidden" name="csrf" value="${frame.signOutCsrf}"><button type="submit" class="ghost" id="sign-out">Sign out</button></form>` : null}
+</header>
 <main>
 ${body}
 </main>
@@ -55,30 +47,51 @@ ${body}
 `.value;
 }
 
-/** The CSP for every page: nothing external, no scripts, styles only through the nonce. */
-export function contentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'none'",
-    `style-src 'nonce-${nonce}'`,
-    "img-src 'self' data:",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
+/** The CSP for every page: nothing external, scripts and styles only through the nonce. */
+export function cspDirectives(): Record<string, string[]> {
+  return {
+    defaultSrc: ["'none'"],
+    scriptSrc: [],
+    styleSrc: [],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  };
 }
 
-export function unauthorizedPage(nonce: string, reason: 'missing' | 'wrong'): string {
+export type SignInReason = 'missing' | 'wrong' | 'expired' | 'signed-out' | 'token-in-url';
+
+const SIGN_IN_WHY: Record<SignInReason, string | null> = {
+  missing: null,
+  wrong: 'That is not the dashboard token.',
+  expired: 'Your session has ended (it expired, you signed out, or the dashboard restarted). Sign in again.',
+  'signed-out': 'You are signed out.',
+  'token-in-url': 'The dashboard no longer takes its token in the address (addresses end up in history and logs). Paste it here instead.',
+};
+
+/** The sign-in form; `next` is where to go afterwards (a path of this dashboard). */
+export function signInPage(frame: PageFrame, csrf: string, reason: SignInReason, next: string): string {
+  const why = SIGN_IN_WHY[reason];
   return page(
-    'Sign in needed',
-    nonce,
-    html`<h1>Sign in needed</h1>
-<p>${reason === 'wrong' ? 'The dashboard token you sent is not the right one.' : 'This dashboard needs its access token.'}</p>
-<p>Open the dashboard address that <code>lanterne up</code> printed: it ends in <code>?token=…</code>, and the
-browser keeps you signed in afterwards. Programs can send the token in an
-<code>Authorization: Bearer &lt;token&gt;</code> header instead.</p>`,
+    'Sign in',
+    frame,
+    html`<section class="card sign-in">
+<h1>Sign in to Lanterne</h1>
+${why ? html`<p class="${reason === 'wrong' ? 'errors' : 'notice'}" role="alert" id="sign-in-message">${why}</p>` : null}
+<form id="sign-in" method="post" action="/sign-in">
+<input type="hidden" name="csrf" value="${csrf}">
+<input type="hidden" name="next" value="${next}">
+<label>Dashboard token<input type="password" name="token" autocomplete="current-password" required autofocus></label>
+<button type="submit">Sign in</button>
+</form>
+<p class="muted small">The token is the <code>DASHBOARD_TOKEN</code> you set, or the one <code>lanterne up</code> generated: it prints
+the file that holds it. Programs can send it in an <code>Authorization: Bearer &lt;token&gt;</code> header instead.</p>
+</section>`,
   );
 }
 
-export function messagePage(nonce: string, title: string, message: string): string {
-  return page(title, nonce, html`<h1>${title}</h1><p>${message}</p><p><a href="/missions">All missions</a></p>`);
+export function messagePage(frame: PageFrame, title: string, message: string): string {
+  return page(title, frame, html`<section class="card"><h1>${title}</h1><p>${message}</p><p><a href="/missions">All missions</a></p></section>`);
 }

@@ -60,7 +60,7 @@ describe('lanterne up', () => {
     const keyFile = path.join(tmp, 'state', 'keys', 'payload-keys.json');
     expect(stdout).toContain(`Created the payload key ${keyFile} (owner-only)`);
     expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
-    expect(stdout).toContain('Decrypted   : payloads are encrypted; the Temporal UI decodes them once this browser has opened the Dashboard link');
+    expect(stdout).toContain('Decrypted   : payloads are encrypted; the Temporal UI decodes them in a browser signed in to the dashboard');
     const codec = (authorization?: string) =>
       fetch(`http://127.0.0.1:${ports[1]}/codec/encode`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: '{"payloads":[]}' });
     expect((await codec()).status).toBe(401);

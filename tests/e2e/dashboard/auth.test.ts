@@ -1,8 +1,10 @@
-import { authenticate, cookieName, csrfToken, csrfValid, originAllowed, parseCookies, secretsEqual, sessionValue, generateDashboardToken } from '../../../src/dashboard/auth';
+import { authenticate, generateDashboardToken, secretsEqual, tokenMatches } from '../../../src/dashboard/auth';
+import { SessionStore } from '../../../src/dashboard/sessions';
+import { allowedHosts, hostAllowed, originAllowed, parseAllowedHosts } from '../../../src/dashboard/hosts';
 
 const TOKEN = 'a-long-dashboard-token-0123456789';
 
-describe('dashboard token and session', () => {
+describe('dashboard token', () => {
   it('compares secrets exactly, whatever their length', () => {
     expect(secretsEqual(TOKEN, TOKEN)).toBe(true);
     expect(secretsEqual(TOKEN, `${TOKEN}x`)).toBe(false);
@@ -10,30 +12,11 @@ describe('dashboard token and session', () => {
     expect(secretsEqual(TOKEN, TOKEN.toUpperCase())).toBe(false);
   });
 
-  it('keeps the token out of the session cookie', () => {
-    const s = sessionValue(TOKEN);
-    expect(s).not.toContain(TOKEN);
-    expect(s).toBe(sessionValue(TOKEN));
-    expect(s).not.toBe(sessionValue(`${TOKEN}2`));
-  });
-
-  it('accepts a Bearer header, the query token and the session cookie; refuses wrong ones', () => {
-    const port = 4321;
-    const cookie = `other=1; ${cookieName(port)}=${sessionValue(TOKEN)}`;
-    expect(authenticate(TOKEN, port, { authorization: `Bearer ${TOKEN}` })).toMatchObject({ ok: true, via: 'bearer' });
-    expect(authenticate(TOKEN, port, { queryToken: TOKEN })).toMatchObject({ ok: true, via: 'query' });
-    expect(authenticate(TOKEN, port, { cookie })).toMatchObject({ ok: true, via: 'cookie' });
-    expect(authenticate(TOKEN, port, {})).toEqual({ ok: false, reason: 'missing' });
-    expect(authenticate(TOKEN, port, { authorization: 'Bearer nope' })).toEqual({ ok: false, reason: 'wrong' });
-    // A cookie holding the raw token is not a session (the cookie holds the derived value only).
-    expect(authenticate(TOKEN, port, { cookie: `${cookieName(port)}=${TOKEN}` })).toEqual({ ok: false, reason: 'wrong' });
-    // A session cookie of another port's dashboard is not this one's.
-    expect(authenticate(TOKEN, port, { cookie: `${cookieName(port + 1)}=${sessionValue(TOKEN)}` })).toEqual({ ok: false, reason: 'missing' });
-  });
-
-  it('parses cookies, first one wins', () => {
-    expect(parseCookies('a=1; b = 2; a=3; junk')).toEqual({ a: '1', b: '2' });
-    expect(parseCookies(undefined)).toEqual({});
+  it('checks the token typed into the sign-in form', () => {
+    expect(tokenMatches(TOKEN, ` ${TOKEN} `)).toBe(true);
+    expect(tokenMatches(TOKEN, 'nope')).toBe(false);
+    expect(tokenMatches(TOKEN, '')).toBe(false);
+    expect(tokenMatches(TOKEN, undefined)).toBe(false);
   });
 
   it('generates distinct long tokens', () => {
@@ -43,33 +26,129 @@ describe('dashboard token and session', () => {
   });
 });
 
-describe('CSRF token', () => {
-  const session = sessionValue(TOKEN);
-  it('is valid only for the token and session it was made for', () => {
-    const t = csrfToken(TOKEN, session);
-    expect(csrfValid(TOKEN, session, t)).toBe(true);
-    expect(csrfValid(TOKEN, session, `${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}`)).toBe(false);
-    expect(csrfValid(`${TOKEN}-rotated`, sessionValue(`${TOKEN}-rotated`), t)).toBe(false);
-    expect(csrfValid(TOKEN, session, '')).toBe(false);
-    expect(csrfValid(TOKEN, session, null)).toBe(false);
+describe('sessions', () => {
+  let t = 1_000_000;
+  const clock = () => t;
+
+  it('are random ids, not the token or anything derived from it', () => {
+    const store = new SessionStore({ now: clock });
+    const a = store.create();
+    const b = store.create();
+    expect(a.id).not.toBe(b.id);
+    expect(a.id.length).toBeGreaterThanOrEqual(40);
+    expect(a.id).not.toContain(TOKEN);
+    expect(a.session.key).not.toBe(a.id);
   });
 
-  it('does not reveal the token', () => {
-    expect(csrfToken(TOKEN, session)).not.toContain(TOKEN);
+  it('end after the idle time, are kept alive by use, and end at the absolute limit', () => {
+    const store = new SessionStore({ now: clock, idleMs: 1000, maxMs: 5000 });
+    const { id } = store.create();
+    t += 900;
+    expect(store.touch(id).ok).toBe(true);
+    t += 900; // 1800 since sign-in, 900 since last use
+    expect(store.touch(id).ok).toBe(true);
+    t += 1000;
+    expect(store.touch(id)).toEqual({ ok: false, reason: 'expired' });
+    expect(store.touch(id)).toEqual({ ok: false, reason: 'unknown' });
+
+    const used = store.create();
+    for (let i = 0; i < 5; i++) {
+      t += 999;
+      expect(store.touch(used.id).ok).toBe(true);
+    }
+    t += 999; // 5994 ms after sign-in: over the absolute limit although used a moment ago
+    expect(store.touch(used.id)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('end on sign-out, and the oldest go first when too many are open', () => {
+    const store = new SessionStore({ now: clock, maxSessions: 2 });
+    const a = store.create();
+    store.end(a.id);
+    expect(store.touch(a.id).ok).toBe(false);
+    const b = store.create();
+    const c = store.create();
+    store.touch(b.id); // b is now the most recently used
+    store.create();
+    expect(store.touch(c.id).ok).toBe(false);
+    expect(store.touch(b.id).ok).toBe(true);
+    expect(store.size).toBe(2);
+  });
+});
+
+describe('authenticate', () => {
+  const sessions = new SessionStore();
+  const { id } = sessions.create();
+
+  it('accepts the Bearer token or a live session', () => {
+    expect(authenticate(TOKEN, sessions, { authorization: `Bearer ${TOKEN}` })).toMatchObject({ ok: true, via: 'bearer', session: null });
+    expect(authenticate(TOKEN, sessions, { sessionId: id })).toMatchObject({ ok: true, via: 'session', sessionId: id });
+    expect(authenticate(TOKEN, sessions, {})).toEqual({ ok: false, reason: 'missing' });
+  });
+
+  it('refuses any wrong credential, also next to a valid one', () => {
+    expect(authenticate(TOKEN, sessions, { authorization: 'Bearer nope' })).toEqual({ ok: false, reason: 'wrong' });
+    expect(authenticate(TOKEN, sessions, { authorization: `Basic ${TOKEN}` })).toEqual({ ok: false, reason: 'wrong' });
+    expect(authenticate(TOKEN, sessions, { authorization: 'Bearer nope', sessionId: id })).toEqual({ ok: false, reason: 'wrong' });
+    expect(authenticate(TOKEN, sessions, { authorization: `Bearer ${TOKEN}`, sessionId: 'made-up' })).toEqual({ ok: false, reason: 'expired' });
+    // The raw token is not a session id.
+    expect(authenticate(TOKEN, sessions, { sessionId: TOKEN })).toEqual({ ok: false, reason: 'expired' });
+  });
+});
+
+describe('allowed hosts (DNS-rebinding guard)', () => {
+  const interfaces = () => ({
+    lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true, netmask: '', mac: '', cidr: null }],
+    eth0: [
+      { address: '192.168.1.20', family: 'IPv4', internal: false, netmask: '', mac: '', cidr: null },
+      { address: 'fe80::1', family: 'IPv6', internal: false, netmask: '', mac: '', cidr: null, scopeid: 2 },
+      { address: '2001:db8::5', family: 'IPv6', internal: false, netmask: '', mac: '', cidr: null, scopeid: 0 },
+    ],
+  }) as unknown as ReturnType<typeof import('node:os').networkInterfaces>;
+
+  it('on loopback: the loopback names with the port', () => {
+    expect(allowedHosts({ bindHost: '127.0.0.1', port: 4321 })).toEqual(['127.0.0.1:4321', 'localhost:4321', '[::1]:4321']);
+  });
+
+  it('on 0.0.0.0: also the machine’s name and every interface address, not link-local ones', () => {
+    const hosts = allowedHosts({ bindHost: '0.0.0.0', port: 8787, networkInterfaces: interfaces, hostname: () => 'rider-laptop' });
+    expect(hosts).toEqual(['localhost:8787', '127.0.0.1:8787', '[::1]:8787', 'rider-laptop:8787', '192.168.1.20:8787', '[2001:db8::5]:8787']);
+  });
+
+  it('on one address: that address, plus the names the operator lists', () => {
+    expect(allowedHosts({ bindHost: '192.168.1.20', port: 80, extraHosts: ['lanterne.home', 'proxy.example:443'] })).toEqual(['192.168.1.20:80', 'lanterne.home:80', 'proxy.example:443']);
+  });
+
+  it('compares Host headers with their port (none means 80)', () => {
+    const allowed = new Set(['127.0.0.1:4321', 'lanterne.home:80', '[::1]:4321']);
+    expect(hostAllowed('127.0.0.1:4321', allowed)).toBe(true);
+    expect(hostAllowed('LANTERNE.home', allowed)).toBe(true);
+    expect(hostAllowed('[::1]:4321', allowed)).toBe(true);
+    expect(hostAllowed('127.0.0.1:4322', allowed)).toBe(false);
+    expect(hostAllowed('evil.example:4321', allowed)).toBe(false);
+    expect(hostAllowed(undefined, allowed)).toBe(false);
+  });
+
+  it('parses DASHBOARD_ALLOWED_HOSTS, naming a bad entry and what is accepted', () => {
+    expect(parseAllowedHosts(' lanterne.home, 10.0.0.2:8080 ,[2001:db8::5]:9000')).toEqual(['lanterne.home', '10.0.0.2:8080', '[2001:db8::5]:9000']);
+    expect(parseAllowedHosts(undefined)).toEqual([]);
+    expect(() => parseAllowedHosts('ok.home, http://evil/')).toThrow(
+      'DASHBOARD_ALLOWED_HOSTS: "http://evil/" is not a host name or address; accepted: names such as lanterne.home or 192.168.1.20, optionally with :port, separated by commas',
+    );
+    expect(() => parseAllowedHosts('x.home:99999')).toThrow(/"x.home:99999" is not a host name/);
   });
 });
 
 describe('Origin check on POST', () => {
-  const allowed = ['http://127.0.0.1:4321', 'http://localhost:4321'];
-  it('accepts the dashboard’s own origins only', () => {
-    expect(originAllowed('http://127.0.0.1:4321', allowed, 'cookie')).toBe(true);
-    expect(originAllowed('http://localhost:4321', allowed, 'cookie')).toBe(true);
-    expect(originAllowed('http://evil.example', allowed, 'cookie')).toBe(false);
-    expect(originAllowed('http://127.0.0.1:4322', allowed, 'cookie')).toBe(false);
-    expect(originAllowed('null', allowed, 'cookie')).toBe(false);
+  it('accepts the page’s own origin only', () => {
+    expect(originAllowed('http://127.0.0.1:4321', '127.0.0.1:4321', false)).toBe(true);
+    expect(originAllowed('http://localhost:4321', 'localhost:4321', false)).toBe(true);
+    expect(originAllowed('https://lanterne.home', 'lanterne.home', false)).toBe(true);
+    expect(originAllowed('http://evil.example', '127.0.0.1:4321', false)).toBe(false);
+    expect(originAllowed('http://127.0.0.1:4322', '127.0.0.1:4321', false)).toBe(false);
+    expect(originAllowed('null', '127.0.0.1:4321', false)).toBe(false);
   });
   it('lets a missing Origin through only for Bearer clients', () => {
-    expect(originAllowed(undefined, allowed, 'cookie')).toBe(false);
-    expect(originAllowed(undefined, allowed, 'bearer')).toBe(true);
+    expect(originAllowed(undefined, '127.0.0.1:4321', false)).toBe(false);
+    expect(originAllowed(undefined, '127.0.0.1:4321', true)).toBe(true);
   });
 });

@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { startCodecServer, type RunningCodecServer } from '../../../src/codec/codec-server';
-import { dashboardSessionAuthorizer } from '../../../src/codec/dashboard-session';
-import { cookieName, sessionValue } from '../../../src/dashboard/auth';
+import { headersAuthorizer, sessionCookieName } from '../../../src/dashboard/auth';
+import { SessionStore } from '../../../src/dashboard/sessions';
 import { EncryptionCodec, PayloadKeyRing, parseSecretKey, payloadKeyId } from '../../../src/secrets';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -12,6 +12,9 @@ const key = () => parseSecretKey(randomBytes(32).toString('base64'));
 
 const TOKEN = 'codec-test-token-0123456789';
 const DASHBOARD_PORT = 8787;
+/** The dashboard's sessions: one browser signed in. */
+const sessions = new SessionStore();
+const signedInSession = sessions.create().id;
 const UI = 'http://127.0.0.1:8233';
 
 /** A payload as the Temporal UI sends it: proto3 JSON, metadata values and data in base64. */
@@ -34,7 +37,7 @@ describe('the codec server (Temporal remote codec protocol)', () => {
       host: '127.0.0.1',
       port: 0,
       codec: new EncryptionCodec(ring),
-      authorize: dashboardSessionAuthorizer(TOKEN, DASHBOARD_PORT),
+      authorize: (req) => headersAuthorizer(TOKEN, sessions, sessionCookieName(DASHBOARD_PORT))({ authorization: req.headers.authorization, cookie: req.headers.cookie }),
       allowedOrigins: [UI],
       namespaces: ['default'],
       signInHint: 'sign in to the dashboard first',
@@ -104,7 +107,7 @@ describe('the codec server (Temporal remote codec protocol)', () => {
   });
 
   it('no authorisation or a wrong one: 401 (before the body is read); another namespace: 403', async () => {
-    for (const headers of [{ authorization: '' } as Record<string, string>, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: '', cookie: `${cookieName(DASHBOARD_PORT)}=forged` }]) {
+    for (const headers of [{ authorization: '' } as Record<string, string>, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: '', cookie: `${sessionCookieName(DASHBOARD_PORT)}=forged` }]) {
       const res = await post('decode', '{ not even json', headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toContain('Bearer');
@@ -116,7 +119,7 @@ describe('the codec server (Temporal remote codec protocol)', () => {
   });
 
   it('the dashboard’s sign-in cookie authorises, as the browser sends it to every port of the host', async () => {
-    const res = await post('encode', { payloads: [jsonPayload(1)] }, { authorization: '', cookie: `other=1; ${cookieName(DASHBOARD_PORT)}=${sessionValue(TOKEN)}` });
+    const res = await post('encode', { payloads: [jsonPayload(1)] }, { authorization: '', cookie: `other=1; ${sessionCookieName(DASHBOARD_PORT)}=${signedInSession}` });
     expect(res.status).toBe(200);
   });
 

@@ -1,0 +1,55 @@
+/**
+ * Everything the dashboard reads from storage, in one place: when the memory store is split or
+ * the athlete's whole load history moves to its own table, only this module changes. Every read
+ * names one athlete (and one mission where it is about a mission): nothing crosses athletes.
+ */
+import type { IsoDate, MissionConfig } from '../domain/types';
+import type { MemoryStore } from '../memory/memory-store';
+import type { DayRecord, MissionRecord, MissionScope } from '../memory/records';
+import { dailyLoadFromRecords, wellnessFromRecords, type DailyLoad, type MissionHistory, type WellnessDay } from './fitness';
+
+/** The athlete's whole daily load history, oldest first, one entry per day. */
+export type LoadHistorySource = (athlete: string) => Promise<DailyLoad[]>;
+
+export interface DashboardData {
+  listMissions(): Promise<MissionRecord[]>;
+  mission(scope: MissionScope): Promise<MissionRecord | null>;
+  /** The mission's recorded days, oldest first. */
+  days(scope: MissionScope): Promise<DayRecord[]>;
+  /** The mission as stored when it was loaded (its config version), or null when not stored. */
+  config(mission: MissionRecord): Promise<MissionConfig | null>;
+  /** Daily TSS over the athlete's whole history. */
+  loadHistory: LoadHistorySource;
+  /** Nightly readiness, HRV (with its band) and resting HR over the athlete's whole history. */
+  wellnessHistory(athlete: string): Promise<WellnessDay[]>;
+}
+
+/** Wide enough for any mission; history() returns only days that have something recorded. */
+const FROM: IsoDate = '2000-01-01';
+const TO: IsoDate = '2199-12-31';
+
+/**
+ * The dashboard's reads over the memory store. `loadHistory` defaults to what PostgreSQL already
+ * holds (the rides inside every stored observation plus the coach's daily load figures, see
+ * dailyLoadFromRecords); pass a source to read a dedicated per-athlete daily-load table instead.
+ */
+export function dashboardData(memory: MemoryStore, options: { loadHistory?: LoadHistorySource } = {}): DashboardData {
+  const days = (scope: MissionScope) => memory.reads.history(scope, FROM, TO);
+  async function config(mission: MissionRecord): Promise<MissionConfig | null> {
+    return memory.missions.getConfig({ athlete: mission.athlete, missionId: mission.id }, mission.configHash);
+  }
+  async function athleteHistory(athlete: string): Promise<MissionHistory[]> {
+    const missions = await memory.missions.listMissions(athlete);
+    return Promise.all(
+      missions.map(async (m) => ({ profile: (await config(m))?.athlete ?? null, days: await days({ athlete, missionId: m.id }) })),
+    );
+  }
+  return {
+    listMissions: () => memory.missions.listMissions(),
+    mission: (scope) => memory.missions.getMission(scope),
+    days,
+    config,
+    loadHistory: options.loadHistory ?? (async (athlete) => dailyLoadFromRecords(await athleteHistory(athlete))),
+    wellnessHistory: async (athlete) => wellnessFromRecords(await athleteHistory(athlete)),
+  };
+}
