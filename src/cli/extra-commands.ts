@@ -4,12 +4,14 @@ import { registerCoachCommand } from './commands/coach';
 import { registerConnectCommand } from './commands/connect';
 import { registerSimulateCommand } from './commands/simulate-command';
 import { registerExportCommand } from './commands/export';
+import { registerEvaluateCommand } from './commands/evaluate';
 
-/** observe, coach, connect, simulate and export. */
+/** observe, coach, connect, simulate, export and evaluate. */
 export function registerExtraCommands(program: Command): void {
   registerObserveCommand(program);
   registerCoachCommand(program);
   registerConnectCommand(program);
   registerSimulateCommand(program);
   registerExportCommand(program);
+  registerEvaluateCommand(program);
 }
