@@ -291,28 +291,6 @@ export function hrvTrend(f: HrvFigures): HrvTrend | null {
   };
 }
 
-/** The normal range used before the ln rMSSD trend (mean ± 1 SD of the 60 nights before today); the load figures still carry it. */
-export interface HrvBaseline {
-  /** Mean nightly HRV of `date` and the 6 nights before (needs ≥ 3 nights). */
-  mean7d: number | null;
-  /** Mean − 1 SD and mean + 1 SD of the 60 nights before `date` (needs ≥ 14 nights). */
-  normalLow: number | null;
-  normalHigh: number | null;
-}
-export function hrvBaseline(wellness: readonly WellnessPoint[], date: IsoDate): HrvBaseline {
-  const values = (from: IsoDate, to: IsoDate): number[] =>
-    wellness
-      .filter((w) => w.date >= from && w.date <= to && w.averageHrvMs !== null)
-      .map((w) => w.averageHrvMs as number);
-  const recent = values(addDays(date, -(HRV_MEAN_DAYS - 1)), date);
-  const base = values(addDays(date, -BASELINE_DAYS), addDays(date, -1));
-  const mean7d = recent.length >= HRV_MIN_NIGHTS_7D ? mean(recent) : null;
-  if (base.length < HRV_MIN_NIGHTS_BASELINE) return { mean7d, normalLow: null, normalHigh: null };
-  const m = mean(base);
-  const sd = sampleSd(base);
-  return { mean7d, normalLow: m - sd, normalHigh: m + sd };
-}
-
 /** Last night's lowest HR minus the mean of the 60 nights before (needs ≥ 7 nights); null otherwise. */
 export function restingHrDeviation(wellness: readonly WellnessPoint[], date: IsoDate): number | null {
   const today = wellness.find((w) => w.date === date)?.lowestHeartRate ?? null;
@@ -388,7 +366,6 @@ export function computeLoad(input: LoadInput): LoadFigures {
   const ratio = acuteChronicRatio(series, date);
   const hrv = hrvFigures(wellness, date);
   const trend = hrvTrend(hrv);
-  const range = hrvBaseline(wellness, date);
   const rhr = restingHrDeviation(wellness, date);
   return {
     date,
@@ -399,9 +376,9 @@ export function computeLoad(input: LoadInput): LoadFigures {
     tsb: round(ctl - atl, 1),
     acwr: ratio === null ? null : round(ratio, 2),
     acwrSpike: ratio !== null && ratio > ACWR_SPIKE,
-    hrv7dMean: roundOrNull(range.mean7d, 1),
-    hrvNormalLow: roundOrNull(range.normalLow, 1),
-    hrvNormalHigh: roundOrNull(range.normalHigh, 1),
+    hrv7dMean: hrv.lnMean7d === null ? null : round(Math.exp(hrv.lnMean7d), 1),
+    hrvNormalLow: trend ? round(Math.exp((hrv.lnBaseline as number) - HRV_SWC_SD * (hrv.lnSd as number)), 1) : null,
+    hrvNormalHigh: trend ? round(Math.exp((hrv.lnBaseline as number) + HRV_SWC_SD * (hrv.lnSd as number)), 1) : null,
     hrvTrend: trend,
     restingHrDeviation: roundOrNull(rhr, 1),
   };

@@ -12,7 +12,6 @@ import {
   decayFactor,
   durationEstimateTss,
   hrTss,
-  hrvBaseline,
   hrvFigures,
   hrvTrend,
   intensityFactor,
@@ -232,8 +231,12 @@ describe('HRV trend (ln rMSSD) and resting HR', () => {
     expect(t.swc).toBeCloseTo(0.046, 4); // 0.5 × SD
   });
 
-  it('puts the ln figures in the load figures', () => {
+  it('puts the 7-day mean and the normal range e^(baseline ± SWC) in ms in the load figures', () => {
     const l = computeLoad({ date: D, athlete, rides: [], wellness: [...base, ...week([45, 45, 45, 45, 45, 45, 45])] });
+    expect(l.hrv7dMean).toBe(45);
+    // e^(4.003184 − 0.045965) = 52.31, e^(4.003184 + 0.045965) = 57.35
+    expect(l.hrvNormalLow).toBe(52.3);
+    expect(l.hrvNormalHigh).toBe(57.3);
     expect(l.hrvTrend).toEqual({ lnMean7d: 3.8067, lnBaseline: 4.0032, lnSd: 0.0919, swc: 0.046, nights7d: 7, nightsBaseline: 60 });
   });
 
@@ -243,16 +246,6 @@ describe('HRV trend (ln rMSSD) and resting HR', () => {
     expect(f.lnMean7d).toBeNull(); // only 2 valid nights: 50 and 55
     expect(hrvTrend(f)).toBeNull();
     expect(hrvFigures([...base, ...week([50, 55, 52])], D).lnMean7d).toBeCloseTo((Math.log(50) + Math.log(55) + Math.log(52)) / 3, 9);
-  });
-
-  it('still gives the former normal range: the 60 nights before today, mean ± 1 SD', () => {
-    const nights = Array.from({ length: 60 }, (_, k) => ({ date: addDays(D, -(k + 1)), averageHrvMs: (k + 1) % 2 ? 50 : 60, lowestHeartRate: 49 }));
-    const b = hrvBaseline([...nights, { date: D, averageHrvMs: 40, lowestHeartRate: 55 }], D);
-    // 7 nights D−6..D: 50, 60, 50, 60, 50, 60 and 40 → 370 / 7 = 52.857
-    expect(b.mean7d).toBeCloseTo(52.857, 2);
-    // 60 nights, mean 55, squared deviations 60 × 25 = 1500, sample SD = √(1500/59) = 5.0422
-    expect(b.normalLow).toBeCloseTo(49.958, 2);
-    expect(b.normalHigh).toBeCloseTo(60.042, 2);
   });
 
   it('gives the resting HR deviation against the 60 nights before', () => {
