@@ -11,12 +11,16 @@ import {
   planWorkout,
   plannerFromEnv,
   recentPlannerContext,
+  coachedDays,
+  weekMinutesBefore,
+  REASONING_MEMORY_DAYS,
   type AthleteParameters,
 } from '../coaching';
 import type { DayKey, DecidedDaySummary, PlannedDaySummary } from '../shared/day-key';
+import { addDays } from '../domain/iso-date';
 import type { ActivityDeps } from './activity-deps';
 import { heartbeating } from './activity-context';
-import { coachedDays, pastDays, reflectionsOf, weekMinutesSoFar, type DayInputs } from './day-inputs';
+import { pastDays, reflectionsOf, rememberedDays, type DayInputs } from './day-inputs';
 
 export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKey) => Promise<DayInputs>) {
   const { memory } = deps;
@@ -30,7 +34,7 @@ export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKe
         throw ApplicationFailure.nonRetryable(`no observation recorded for ${key.date}: the observe step must run first`, 'StateError');
       }
       const records = await pastDays(memory, scope, key.date, 28);
-      const recent = records.filter((r) => r.date >= window[0].date);
+      const remembered = rememberedDays(records);
       const stored = await memory.days.latestAdaptationBefore(scope, key.date);
       const { decision, adaptation } = decideDay({
         day,
@@ -38,8 +42,8 @@ export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKe
         observation: today.observation,
         load: today.load,
         reflections: reflectionsOf(records),
-        recentDays: coachedDays(window, recent.slice(-14)),
-        weekMinutesSoFar: weekMinutesSoFar(records, key.date),
+        recentDays: coachedDays(remembered.filter((r) => r.date >= addDays(key.date, -REASONING_MEMORY_DAYS)), window),
+        weekMinutesSoFar: weekMinutesBefore(remembered, key.date),
         params: (stored?.parameters as AthleteParameters | undefined) ?? undefined,
       });
       const withOverrides = { ...decision, rationale: [...key.overrides.map((o) => `Athlete override: ${o}.`), ...decision.rationale] };
@@ -55,8 +59,9 @@ export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKe
       const today = await memory.reads.getDay(scope, key.date);
       const decision = today.decision?.decision;
       if (!decision) throw ApplicationFailure.nonRetryable(`no decision recorded for ${key.date}: the decide step must run first`, 'StateError');
-      const records = await pastDays(memory, scope, key.date, 14);
-      const weeklyRemainingMin = Math.max(0, Math.floor(mission.goals.weeklyHoursCap * 60 - weekMinutesSoFar(records, key.date)));
+      const records = await pastDays(memory, scope, key.date, REASONING_MEMORY_DAYS);
+      const remembered = rememberedDays(records);
+      const weeklyRemainingMin = Math.max(0, Math.floor(mission.goals.weeklyHoursCap * 60 - weekMinutesBefore(remembered, key.date)));
       const setup = plannerFromEnv(mission.planner, deps.env);
       const workout = await heartbeating(() =>
         planWorkout(
@@ -65,7 +70,7 @@ export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKe
             decision,
             athlete: mission.athlete,
             weeklyRemainingMin,
-            recent: recentPlannerContext({ reflections: reflectionsOf(records), recentDays: coachedDays(window, records) }),
+            recent: recentPlannerContext({ reflections: reflectionsOf(records), recentDays: coachedDays(remembered, window) }),
             language: mission.planner.language,
             redact: [key.athlete],
           },

@@ -1,6 +1,6 @@
 import type { IsoDate, AthleteProfile } from '../domain/types';
 import { offsetAt, zonedInstant } from '../domain/schedule';
-import type { SyntheticAthleteConfig } from '../observation';
+import { SyntheticAthlete, type Prescription, type SyntheticAthleteConfig } from '../observation';
 import { UserError } from '../infra/user-error';
 import { addDays } from '../domain/iso-date';
 
@@ -27,54 +27,85 @@ export function dataSourceMode(env: NodeJS.ProcessEnv): { mode: DataSourceMode; 
   return oura || strava ? { mode: 'wearables', oura, strava } : { mode: 'synthetic', oura: false, strava: false };
 }
 
-/** A typical week of an amateur before the block (Mon rest … long weekend rides), TSS per weekday. */
-const BASE_WEEK_TSS = [0, 55, 45, 60, 0, 95, 75]; // Monday first
-
 /**
- * The synthetic athlete for a mission: seeded by mission and athlete (the same mission always
- * tells the same story), trained before the block like a regular amateur and, during the block,
- * by what the coach planned and the athlete reported doing.
+ * How long the synthetic athlete has ridden before the block: a year, more than six CTL time
+ * constants (6 × 42 = 252 days), so any load model reading its history starts warm.
  */
-export function syntheticAthleteFor(input: {
+export const SYNTHETIC_HISTORY_DAYS = 365;
+
+/** Who the synthetic athlete is and what the coach prescribed: all the daily cycle passes to it. */
+export interface SyntheticAthleteRequest {
   missionId: string;
   profile: AthleteProfile;
   timezone: string;
+  /** First day of the mission: before it the athlete rides its own habit. */
   missionStart: IsoDate;
+  /** The morning being observed: the athlete can be observed up to this day. */
   date: IsoDate;
-  done: Record<IsoDate, number>;
-  historyDays: number;
-}): SyntheticAthleteConfig {
-  const start = addDays(input.missionStart < input.date ? input.missionStart : input.date, -input.historyDays - 30);
-  const training: Record<IsoDate, number> = {};
-  for (let d = start; d < input.date; d = addDays(d, 1)) {
-    if (d >= input.missionStart) {
-      training[d] = input.done[d] ?? 0;
-    } else {
-      const weekday = (new Date(`${d}T00:00:00Z`).getUTCDay() + 6) % 7;
-      training[d] = BASE_WEEK_TSS[weekday];
-    }
-  }
+  /** What the coach prescribed on past mission days: the stored plans' TSS (any order; later days are ignored). */
+  prescriptions: readonly Prescription[];
+}
+
+/**
+ * The synthetic athlete's configuration for a mission: seeded by mission and athlete (the same
+ * mission always tells the same story, and so does the evaluation's cohort), with a year of its
+ * own riding before the block and, during the block, what the coach prescribed.
+ */
+export function syntheticAthleteConfig(req: SyntheticAthleteRequest): SyntheticAthleteConfig {
   return {
-    seed: `${input.missionId}:${input.profile.handle}`,
-    profile: input.profile,
-    baselineHrvMs: 58,
-    baselineRestingHr: input.profile.restingHr ?? 50,
-    startDate: start,
-    initialCtl: 45,
-    initialAtl: 45,
-    training,
-    utcOffsetMin: Math.round(offsetAt(zonedInstant(input.date, '06:00', input.timezone), input.timezone) / 60_000),
+    seed: `${req.missionId}:${req.profile.handle}`,
+    profile: req.profile,
+    startDate: addDays(req.missionStart, -SYNTHETIC_HISTORY_DAYS),
+    blockStart: req.missionStart,
+    prescriptions: requestedPrescriptions(req),
+    endDate: req.date,
+    utcOffsetMin: Math.round(offsetAt(zonedInstant(req.missionStart, '06:00', req.timezone), req.timezone) / 60_000),
   };
 }
 
-/** TSS the athlete did on past mission days: the plan, scaled by what their reflection said. */
-export function doneTssFromHistory(
-  days: { date: IsoDate; plannedTss: number | null; completed: 'yes' | 'partly' | 'no' | null }[],
-): Record<IsoDate, number> {
-  const done: Record<IsoDate, number> = {};
-  for (const d of days) {
-    const planned = d.plannedTss ?? 0;
-    done[d.date] = d.completed === 'no' ? 0 : d.completed === 'partly' ? Math.round(planned * 0.5) : planned;
+function requestedPrescriptions(req: SyntheticAthleteRequest): Prescription[] {
+  return req.prescriptions.filter((p) => p.date >= req.missionStart && p.date < req.date);
+}
+
+/**
+ * A per-worker cache of synthetic athletes: the next morning of a mission extends the athlete it
+ * already simulated by the new day instead of simulating its year again (a changed prescription
+ * re-simulates from that day; the result is the same as a fresh athlete's). Least recently used
+ * athletes are dropped beyond `capacity`.
+ */
+export class SyntheticAthleteCache {
+  private readonly athletes = new Map<string, SyntheticAthlete>();
+  constructor(readonly capacity = 512) {}
+
+  athleteFor(req: SyntheticAthleteRequest): SyntheticAthlete {
+    const key = JSON.stringify([req.missionId, req.profile, req.timezone, req.missionStart]);
+    let athlete = this.athletes.get(key);
+    if (athlete) {
+      this.athletes.delete(key); // re-insert: most recently used last
+      athlete.observeThrough(req.date);
+      athlete.setPrescriptions(requestedPrescriptions(req));
+    } else {
+      athlete = new SyntheticAthlete(syntheticAthleteConfig(req));
+    }
+    this.athletes.set(key, athlete);
+    while (this.athletes.size > this.capacity) this.athletes.delete(this.athletes.keys().next().value as string);
+    return athlete;
   }
-  return done;
+
+  get size(): number {
+    return this.athletes.size;
+  }
+}
+
+/** The worker process's cache (one per process, shared by every activity it runs). */
+export const workerSyntheticAthletes = new SyntheticAthleteCache();
+
+/** The synthetic athlete for a mission's morning, from the worker's cache. */
+export function syntheticAthleteFor(req: SyntheticAthleteRequest): SyntheticAthlete {
+  return workerSyntheticAthletes.athleteFor(req);
+}
+
+/** What the coach prescribed on past mission days, from their stored plans (a day without a plan prescribes nothing). */
+export function prescriptionsFromHistory(days: readonly { date: IsoDate; plannedTss: number | null }[]): Prescription[] {
+  return days.filter((d) => d.plannedTss !== null).map((d) => ({ date: d.date, tss: d.plannedTss as number }));
 }

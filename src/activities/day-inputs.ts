@@ -3,10 +3,10 @@
  * a config version never changes), the day as it runs, its neighbours, and the recent past.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import type { IsoDate, MissionConfig, MissionDay, Reflection, Workout } from '../domain/types';
+import type { IsoDate, MissionConfig, MissionDay, Reflection } from '../domain/types';
 import { addDays } from '../domain/iso-date';
 import type { DayRecord, MemoryStore, MissionScope } from '../memory';
-import type { CoachedDay } from '../coaching';
+import type { RememberedDay } from '../coaching';
 import type { DayKey } from '../shared/day-key';
 import { effectiveDay } from '../shared/mission-overrides';
 
@@ -63,34 +63,13 @@ export function reflectionsOf(records: DayRecord[]): Reflection[] {
   return records.flatMap((r) => (r.reflection ? [r.reflection] : []));
 }
 
-/** The intensity factor a plan implies: TSS = h × IF² × 100. */
-function impliedIf(w: Workout | null): number | null {
-  if (!w || w.durationMin <= 0 || w.targetTss <= 0) return null;
-  return Math.round(Math.sqrt(w.targetTss / ((w.durationMin / 60) * 100)) * 100) / 100;
-}
-
-/** Past days as the coach remembers them (decided days only), oldest first. */
-export function coachedDays(window: MissionDay[], records: DayRecord[]): CoachedDay[] {
-  const byDate = new Map(window.map((d) => [d.date, d]));
-  return records
-    .filter((r) => r.decision)
-    .map((r) => {
-      const hrv = r.observation?.hrv?.averageHrvMs ?? null;
-      const mean = r.load?.hrv7dMean ?? null;
-      return {
-        date: r.date,
-        state: r.decision!.decision.state,
-        decision: r.decision!.decision.decision,
-        stageType: byDate.get(r.date)?.type ?? 'flat',
-        intendedIf: impliedIf(r.plan),
-        plannedTss: r.plan?.targetTss ?? null,
-        hrvDropPct: hrv !== null && mean ? Math.round(((mean - hrv) / mean) * 1000) / 1000 : null,
-      };
-    });
-}
-
-/** Minutes planned in the six days before `date` (the weekly hours cap). */
-export function weekMinutesSoFar(records: DayRecord[], date: IsoDate): number {
-  const from = addDays(date, -6);
-  return records.filter((r) => r.date >= from && r.date < date).reduce((sum, r) => sum + (r.plan?.durationMin ?? 0), 0);
+/** Recorded days as the coach remembers them (decision, plan, that morning's HRV). */
+export function rememberedDays(records: DayRecord[]): RememberedDay[] {
+  return records.map((r) => ({
+    date: r.date,
+    decision: r.decision?.decision ?? null,
+    plan: r.plan,
+    hrvMs: r.observation?.hrv?.averageHrvMs ?? null,
+    hrv7dMean: r.load?.hrv7dMean ?? null,
+  }));
 }

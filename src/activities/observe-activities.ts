@@ -12,7 +12,7 @@ import type { ActivityDeps } from './activity-deps';
 import { HISTORY_DAYS } from './activity-deps';
 import { attempt, heartbeating } from './activity-context';
 import type { DayInputs } from './day-inputs';
-import { dataSourceMode, doneTssFromHistory, syntheticAthleteFor } from './data-sources';
+import { dataSourceMode, prescriptionsFromHistory, syntheticAthleteFor } from './data-sources';
 
 export function createObserveActivities(deps: ActivityDeps, inputsFor: (key: DayKey) => Promise<DayInputs>) {
   const { memory } = deps;
@@ -22,12 +22,13 @@ export function createObserveActivities(deps: ActivityDeps, inputsFor: (key: Day
     const { mission } = inputs;
     if (source.mode === 'synthetic') {
       const missionStart = addDays(key.date, -key.dayIndex);
+      // A closed loop: what the synthetic athlete rode depends on what was prescribed on past days.
       const past = await memory.reads.history(inputs.scope, missionStart, addDays(key.date, -1));
-      const done = doneTssFromHistory(past.map((r) => ({ date: r.date, plannedTss: r.plan?.targetTss ?? null, completed: r.reflection?.completed ?? null })));
+      const prescriptions = prescriptionsFromHistory(past.map((r) => ({ date: r.date, plannedTss: r.plan?.targetTss ?? null })));
       return createObservationSources({
         athlete: key.athlete,
         store: deps.tokens,
-        synthetic: syntheticAthleteFor({ missionId: key.missionId, profile: mission.athlete, timezone: mission.timezone, missionStart, date: key.date, done, historyDays: HISTORY_DAYS }),
+        synthetic: syntheticAthleteFor({ missionId: key.missionId, profile: mission.athlete, timezone: mission.timezone, missionStart, date: key.date, prescriptions }),
       });
     }
     return createObservationSources({

@@ -6,14 +6,16 @@ import { registerSimulateCommand } from './commands/simulate-command';
 import { registerExportCommand } from './commands/export';
 import { registerWebhooksCommand } from './commands/webhooks';
 import { registerKeysCommand } from './commands/keys';
+import { registerEvaluateCommand } from './commands/evaluate';
 
-/** observe, coach, connect, simulate, export, webhooks and keys. */
+/** observe, coach, connect, simulate, export, evaluate, webhooks and keys. */
 export function registerExtraCommands(program: Command): void {
   registerObserveCommand(program);
   registerCoachCommand(program);
   registerConnectCommand(program);
   registerSimulateCommand(program);
   registerExportCommand(program);
+  registerEvaluateCommand(program);
   registerWebhooksCommand(program);
   registerKeysCommand(program);
 }

@@ -89,6 +89,7 @@ export function decideDay(input: CoachDayInput): DecideDayResult {
     recentDays: input.recentDays,
     weekMinutesSoFar: input.weekMinutesSoFar,
     params: learned.parameters,
+    dataCap: reasoning.assessment.dataCap,
   });
   const trend = strainTrend(learned.parameters, input.recentDays, { date: day.date, state: negotiated.state }, mission.days, mission.goals);
 

@@ -10,3 +10,4 @@ export * from './planner';
 export * from './peloton';
 export * from './adaptation';
 export * from './coach-day';
+export * from './day-history';

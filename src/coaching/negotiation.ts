@@ -22,7 +22,12 @@ export interface NegotiationInput {
   /** Minutes already trained (or planned) this week before today, for the weekly hours cap. */
   weekMinutesSoFar: number;
   params?: AthleteParameters;
+  /** Set when the morning has no readiness data: the mission may not bring intensity back (readiness.ts). */
+  dataCap?: string | null;
 }
+
+/** Decisions that keep the stage's intensity. */
+const WITH_INTENSITY: readonly DecisionKind[] = ['as_planned', 'reduce_volume'];
 
 /** How far a decision backs off from the plan: rest is the most conservative. */
 export const CONSERVATISM: Record<DecisionKind, number> = {
@@ -98,6 +103,14 @@ export function negotiate(input: NegotiationInput): Decision {
         missionProposed: mission.proposal,
         prevailed: 'safety',
         why: `Readiness is ${reasoning.state}, and safety comes before the calendar: ${DECISION_WORDS[reasoning.decision]}, although the mission wanted ${DECISION_WORDS[mission.proposal]} (${mission.reason}).`,
+      };
+    } else if (input.dataCap && WITH_INTENSITY.includes(mission.proposal) && !WITH_INTENSITY.includes(reasoning.decision)) {
+      final = reasoning.decision;
+      negotiation = {
+        reasoningProposed: reasoning.decision,
+        missionProposed: mission.proposal,
+        prevailed: 'safety',
+        why: `Without readiness data the intensity stays capped: ${DECISION_WORDS[reasoning.decision]}, although the mission wanted ${DECISION_WORDS[mission.proposal]} (${mission.reason}).`,
       };
     } else {
       final = mission.proposal;

@@ -6,6 +6,7 @@
 import type {
   AthleteProfile,
   Decision,
+  HrvTrend,
   DecisionKind,
   DayObservation,
   LoadFigures,
@@ -29,7 +30,8 @@ export type SignalKey =
   | 'tsb'
   | 'acwr'
   | 'reflection'
-  | 'ease';
+  | 'ease'
+  | 'data';
 
 export interface Signal {
   key: SignalKey;
@@ -45,8 +47,14 @@ export interface ReadinessAssessment {
   confidence: number;
   /** Inputs that were not available, in words ("nightly HRV"). */
   missing: string[];
-  /** HRV drop below the 7-day baseline (0.22 = 22 % below), null when unknown. */
+  /** Last night's HRV below the baseline (0.22 = 22 % below), null when unknown. */
   hrvDropPct: number | null;
+  /**
+   * No readiness data this morning (neither a readiness score nor a nightly HRV): the day is
+   * coached from load and reflections, never `ready`, and its intensity stays capped — the
+   * mission's negotiation may not lift the cap. Null when the data is there.
+   */
+  dataCap: string | null;
 }
 
 export interface ReasoningInput {
@@ -108,32 +116,20 @@ export function assessReadiness(input: ReasoningInput): ReadinessAssessment {
   const missing: string[] = [];
   let confidence = 1;
 
-  // ---- HRV against the 7-day baseline
+  // ---- HRV: the 7-day ln rMSSD trend against its baseline (training-load.ts, hrvFigures)
   const hrv = obs.hrv?.averageHrvMs ?? null;
-  const baseline = load.hrv7dMean;
-  let hrvDropPct: number | null = null;
+  const trend = load.hrvTrend ?? null;
   const tol = params.hrvDropTolerance;
+  const hrvRule = hrvSignal(hrv, trend, tol);
+  const hrvDropPct = hrvRule.nightDropPct;
   if (hrv === null) {
     missing.push('nightly HRV');
     confidence -= 0.2;
-  } else if (baseline === null || baseline <= 0) {
-    missing.push('a 7-day HRV baseline');
+  } else if (trend === null) {
+    missing.push('an HRV baseline (3 nights this week and 14 before it)');
     confidence -= 0.1;
-    signals.push({ key: 'hrv', severity: 0, kind: 'body', sentence: `HRV ${Math.round(hrv)} ms, with no 7-day baseline yet to compare it to.` });
-  } else {
-    hrvDropPct = Math.round(((baseline - hrv) / baseline) * 1000) / 1000;
-    const base = `HRV ${Math.round(hrv)} ms`;
-    const ref = `your 7-day baseline of ${Math.round(baseline)} ms`;
-    if (hrvDropPct >= 2 * tol) {
-      signals.push({ key: 'hrv', severity: 2, kind: 'body', sentence: `${base} is ${fmtPct(hrvDropPct)} below ${ref}, more than twice your tolerance of ${fmtPct(tol)}.` });
-    } else if (hrvDropPct >= tol || (load.hrvNormalLow !== null && hrv < load.hrvNormalLow)) {
-      const low = load.hrvNormalLow !== null && hrv < load.hrvNormalLow ? ` and under your normal range (from ${Math.round(load.hrvNormalLow)} ms)` : '';
-      signals.push({ key: 'hrv', severity: 1, kind: 'body', sentence: `${base} is ${fmtPct(hrvDropPct)} below ${ref}${low}; your tolerance is ${fmtPct(tol)}.` });
-    } else {
-      const where = hrvDropPct > 0 ? `${fmtPct(hrvDropPct)} below` : `${fmtPct(hrvDropPct)} above`;
-      signals.push({ key: 'hrv', severity: 0, kind: 'body', sentence: `${base} is ${where} ${ref}, within your tolerance of ${fmtPct(tol)}.` });
-    }
   }
+  if (hrvRule.signal) signals.push(hrvRule.signal);
 
   // ---- Resting heart rate
   let rhrDev = load.restingHrDeviation;
@@ -156,7 +152,7 @@ export function assessReadiness(input: ReasoningInput): ReadinessAssessment {
   } else if (temp >= 1.0) {
     signals.push({ key: 'temperature', severity: 3, kind: 'body', sentence: `Body temperature is ${signed(temp)} °C above your baseline: a fever signal.` });
   } else if (temp >= 0.5) {
-    const hrvCrash = hrvDropPct !== null && hrvDropPct >= 2 * tol;
+    const hrvCrash = hrvRule.crash;
     const rhrUp = rhrDev !== null && rhrDev >= 5;
     if (hrvCrash || rhrUp) {
       const withWhat = [hrvCrash ? `HRV ${fmtPct(hrvDropPct ?? 0)} down` : null, rhrUp ? `resting HR ${signedInt(rhrDev ?? 0)} bpm` : null].filter(Boolean).join(' and ');
@@ -263,16 +259,80 @@ export function assessReadiness(input: ReasoningInput): ReadinessAssessment {
     signals.push({ key: 'reflection', severity: 2, kind: 'body', sentence: `${highRpe} of your last ${recent.length} rides felt much harder than intended (RPE ${rpes}).` });
   }
 
+  // ---- Days without readiness data: no `ready` verdict, intensity capped until the data returns
+  const dataCap = obs.readiness?.score == null && hrv === null ? noDataSentence(obs) : null;
+  if (dataCap) signals.push({ key: 'data', severity: 1, kind: 'body', sentence: dataCap });
+
   // ---- State
   const worst = signals.reduce<Severity>((m, s) => (s.severity > m ? s.severity : m), 0);
-  const cautions = signals.filter((s) => s.severity === 1).length;
+  // Missing data caps the day but is no sign of strain: it does not count towards the three warnings.
+  const cautions = signals.filter((s) => s.severity === 1 && s.key !== 'data').length;
   let state: ReadinessState = worst === 3 ? 'sick' : worst === 2 ? 'strained' : worst === 1 ? 'caution' : 'ready';
   if (state === 'caution' && cautions >= 3) {
     state = 'strained';
     signals.push({ key: 'readiness', severity: 2, kind: 'body', sentence: `${cautions} warning signs at once add up to strain.` });
   }
 
-  return { state, signals, confidence: Math.max(0.2, Math.round(confidence * 100) / 100), missing, hrvDropPct };
+  return { state, signals, confidence: Math.max(0.2, Math.round(confidence * 100) / 100), missing, hrvDropPct, dataCap };
+}
+
+/**
+ * The HRV rule (Plews et al. 2012–2014; Javaloyes et al. 2019; Vesterinen et al. 2016): the
+ * 7-day rolling mean of nightly ln rMSSD against the baseline of the 60 nights before that week.
+ * A drop counts when it is larger than both the smallest worthwhile change (0.5 × baseline SD:
+ * smaller is noise) and the athlete's tolerance (a real change the athlete rides well through):
+ * one threshold T = max(SWC, −ln(1 − tolerance)). The 7-day mean more than T below the baseline
+ * is caution, more than 2T strained; a single night more than 2T below (an acute drop the weekly
+ * mean has not caught yet) is caution. Anything smaller — a night 3 % down inside a 10 %
+ * tolerance — changes nothing.
+ */
+export function hrvSignal(
+  hrvMs: number | null,
+  trend: HrvTrend | null,
+  tolerance: number,
+): { signal: Signal | null; nightDropPct: number | null; crash: boolean } {
+  if (trend === null) {
+    const signal: Signal | null = hrvMs === null ? null : { key: 'hrv', severity: 0, kind: 'body', sentence: `HRV ${Math.round(hrvMs)} ms, with no baseline yet to compare it to.` };
+    return { signal, nightDropPct: null, crash: false };
+  }
+  const threshold = Math.max(trend.swc, -Math.log(1 - tolerance));
+  const baseMs = Math.exp(trend.lnBaseline);
+  const weekMs = Math.exp(trend.lnMean7d);
+  const weekDrop = trend.lnBaseline - trend.lnMean7d;
+  const nightDrop = hrvMs !== null && hrvMs > 0 ? trend.lnBaseline - Math.log(hrvMs) : null;
+  const nightDropPct = nightDrop === null ? null : Math.round((1 - Math.exp(-nightDrop)) * 1000) / 1000;
+  const pct = (ln: number) => fmtPct(1 - Math.exp(-ln));
+  const limit = `the ${pct(threshold)} that counts for you (the larger of your tolerance of ${fmtPct(tolerance)} and the smallest worthwhile change of ${pct(trend.swc)})`;
+  const week = `Your 7-day HRV of ${Math.round(weekMs)} ms is ${pct(Math.abs(weekDrop))} ${weekDrop >= 0 ? 'below' : 'above'} your baseline of ${Math.round(baseMs)} ms`;
+  const crash = weekDrop > 2 * threshold || (nightDrop !== null && nightDrop > 2 * threshold);
+  if (weekDrop > 2 * threshold) {
+    return { signal: { key: 'hrv', severity: 2, kind: 'body', sentence: `${week}, more than twice ${limit}.` }, nightDropPct, crash };
+  }
+  if (weekDrop > threshold) {
+    return { signal: { key: 'hrv', severity: 1, kind: 'body', sentence: `${week}, more than ${limit}.` }, nightDropPct, crash };
+  }
+  if (nightDrop !== null && nightDrop > 2 * threshold) {
+    return {
+      signal: { key: 'hrv', severity: 1, kind: 'body', sentence: `Last night's HRV of ${Math.round(hrvMs as number)} ms is ${pct(nightDrop)} below your baseline of ${Math.round(baseMs)} ms, more than twice ${limit}, although the 7-day trend holds.` },
+      nightDropPct,
+      crash,
+    };
+  }
+  const night = hrvMs !== null ? ` (last night ${Math.round(hrvMs)} ms)` : '';
+  return { signal: { key: 'hrv', severity: 0, kind: 'body', sentence: `${week}${night}, within ${limit}.` }, nightDropPct, crash };
+}
+
+/** What is missing this morning, why, and what the athlete can do about it. */
+export function noDataSentence(obs: DayObservation): string {
+  const parts = obs.missing.filter((m) => m.part === 'readiness' || m.part === 'hrv' || m.part === 'sleep');
+  const reasons = [...new Set(parts.map((m) => m.reason))];
+  const why = reasons.length ? ` (${reasons.join('; ')})` : '';
+  let fix: string;
+  if (reasons.some((r) => /lanterne connect/.test(r))) fix = 'To fix it: run `lanterne connect oura` to reconnect Oura.';
+  else if (reasons.some((r) => /no Oura source is configured/.test(r))) fix = 'To fix it: set OURA_CLIENT_ID and OURA_CLIENT_SECRET, then run `lanterne connect oura`.';
+  else if (reasons.some((r) => /not have synced|no daily_readiness record|no long_sleep|no sleep recorded/.test(r))) fix = 'To fix it: wear the ring overnight and open the Oura app so it syncs.';
+  else fix = 'Nothing to do on your side if Oura is down: tomorrow morning reads it again.';
+  return `No readiness data this morning${why}: today is coached from your training load and reflections, with intensity capped until the data returns. ${fix}`;
 }
 
 export const DECISION_WORDS: Record<DecisionKind, string> = {

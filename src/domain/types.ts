@@ -182,10 +182,26 @@ export interface LoadFigures {
   tsb: number;
   acwr: number | null;
   acwrSpike: boolean;
+  /** 7-day rolling mean of nightly HRV (geometric: e^(mean ln rMSSD)), ms. */
   hrv7dMean: number | null;
+  /** The normal range: e^(baseline ± smallest worthwhile change), ms. */
   hrvNormalLow: number | null;
   hrvNormalHigh: number | null;
+  /** The ln rMSSD figures the readiness rule reads; absent in figures recorded before it existed. */
+  hrvTrend?: HrvTrend | null;
   restingHrDeviation: number | null;
+}
+
+/** Nightly HRV as ln rMSSD: the 7-day rolling mean against the baseline of the 60 nights before that week. */
+export interface HrvTrend {
+  lnMean7d: number;
+  lnBaseline: number;
+  /** Sample SD of the baseline nights. */
+  lnSd: number;
+  /** Smallest worthwhile change: 0.5 × lnSd. */
+  swc: number;
+  nights7d: number;
+  nightsBaseline: number;
 }
 
 // ---------------------------------------------------------------- coaching

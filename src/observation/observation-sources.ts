@@ -9,7 +9,7 @@ import type { ObservationSources } from './observe-day';
 import type { TokenStore } from './oauth-tokens';
 import { OuraClient, ouraConfigFromEnv, ouraAccessToken } from './oura-client';
 import { StravaClient, stravaConfigFromEnv, type StravaRateLimiter, stravaAccessToken } from './strava-client';
-import { syntheticSources, type SyntheticAthleteConfig } from './synthetic-athlete';
+import { syntheticSources, type SyntheticAthlete, type SyntheticAthleteConfig } from './synthetic-athlete';
 
 export interface ObservationSourcesOptions {
   athlete: string;
@@ -17,8 +17,8 @@ export interface ObservationSourcesOptions {
   /** Which real providers to read (default both). */
   oura?: boolean;
   strava?: boolean;
-  /** Use a synthetic athlete instead of the real providers. */
-  synthetic?: SyntheticAthleteConfig;
+  /** Use a synthetic athlete (or its configuration) instead of the real providers. */
+  synthetic?: SyntheticAthleteConfig | SyntheticAthlete;
   env?: NodeJS.ProcessEnv;
   transport?: TransportOptions;
   /** Share one per worker process: Strava's limits are per application. */

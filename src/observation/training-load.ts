@@ -9,13 +9,17 @@
  *   0.64 gain cancels in the ratio; only the exponent (1.92 men / 1.67 women) matters.
  * - No power and no HR: a duration estimate at an assumed intensity per sport, marked as such.
  * - CTL (42 d) / ATL (7 d): X_t = X_{t−1} + (TSS_t − X_{t−1}) × (1 − e^(−1/N)), as GoldenCheetah
- *   and intervals.icu do, starting from 0 unless seeded. TSB = yesterday's CTL − yesterday's ATL.
+ *   and intervals.icu do, starting from 0 unless seeded, over the whole daily history given
+ *   (`LoadInput.history`, e.g. the daily_load table) and the rides of the observation window:
+ *   LOAD_WARMUP_DAYS (six CTL time constants) of history leave less than 0.25 % of a wrong start.
+ *   TSB = yesterday's CTL − yesterday's ATL.
  * - ACWR = mean TSS of the last 7 days / mean of the last 28 days: a spike warning (> 1.5) only.
- * - HRV: 7-day mean of nightly rMSSD against a normal range of mean ± 1 SD of the 60 nights before
- *   today (see `hrvBaseline`). Resting HR: last night's lowest HR minus the mean of the 60 nights
- *   before.
+ * - HRV (Plews et al. 2012–2014, Javaloyes et al. 2019): the 7-day rolling mean of nightly
+ *   ln rMSSD against the baseline of the 60 nights before that week, with the smallest worthwhile
+ *   change SWC = 0.5 × SD of the baseline nights (see `hrvTrend`). Resting HR: last night's lowest
+ *   HR minus the mean of the 60 nights before.
  */
-import type { AthleteProfile, IsoDate, LoadFigures, RideSummary, TssMethod } from '../domain/types';
+import type { AthleteProfile, HrvTrend, IsoDate, LoadFigures, RideSummary, TssMethod } from '../domain/types';
 import type { WellnessPoint } from './normalisers';
 import { addDays, dateRange } from '../domain/iso-date';
 
@@ -141,6 +145,8 @@ export interface DailyTss {
   tss: number;
   /** The least reliable method among the day's activities; null on a day without activities. */
   method: TssMethod | null;
+  /** Number of activities that day. */
+  rides: number;
 }
 
 /** One entry per day from `start` to `end` (both included); days without activities score 0. */
@@ -152,12 +158,13 @@ export function dailyTssSeries(
   restingHr: number | null = athlete.restingHr,
 ): DailyTss[] {
   const byDate = new Map<IsoDate, DailyTss>();
-  for (const date of dateRange(start, end)) byDate.set(date, { date, tss: 0, method: null });
+  for (const date of dateRange(start, end)) byDate.set(date, { date, tss: 0, method: null, rides: 0 });
   for (const ride of rides) {
     const day = byDate.get(ride.date);
     if (!day) continue;
     const load = rideTss(ride, athlete, restingHr);
     day.tss += load.tss;
+    day.rides += 1;
     if (day.method === null || METHOD_RANK[load.method] > METHOD_RANK[day.method]) day.method = load.method;
   }
   return [...byDate.values()];
@@ -232,34 +239,56 @@ export const HRV_MIN_NIGHTS_7D = 3;
 export const BASELINE_DAYS = 60;
 export const HRV_MIN_NIGHTS_BASELINE = 14;
 export const RHR_MIN_NIGHTS_BASELINE = 7;
+/** Smallest worthwhile change of ln rMSSD, in SDs of the baseline nights (Plews 2012; Javaloyes 2019; Vesterinen 2016). */
+export const HRV_SWC_SD = 0.5;
 
-export interface HrvBaseline {
-  /** Mean nightly HRV of `date` and the 6 nights before (needs ≥ 3 nights). */
-  mean7d: number | null;
-  /** Mean − 1 SD and mean + 1 SD of the 60 nights before `date` (needs ≥ 14 nights). */
-  normalLow: number | null;
-  normalHigh: number | null;
+/** HRV figures of a morning: the 7-day ln rMSSD trend and the baseline it is judged against. */
+export interface HrvFigures {
+  /** Mean ln rMSSD of `date` and the 6 nights before (needs ≥ 3 nights), and how many nights it has. */
+  lnMean7d: number | null;
+  nights7d: number;
+  /** Mean and sample SD of ln rMSSD over the 60 nights before that week (needs ≥ 14 nights). */
+  lnBaseline: number | null;
+  lnSd: number | null;
+  nightsBaseline: number;
 }
 
 /**
- * HRV baseline (choice documented here): the 7-day rolling mean smooths night-to-night noise
- * (Plews et al. 2013: decide on weekly means, ≥ 3 valid nights suffice); the normal range is the
- * mean ± 1 sample SD of the 60 nights before today, today excluded so a sudden drop does not pull
- * its own reference down. A 7-day mean below `normalLow` is a sustained drop; a single night below
- * it is the Kiviniemi (2007) "below mean − SD" signal. Values in ms, as Oura reports rMSSD.
+ * HRV trend (choice documented here and in docs/physiology-model.md): nightly rMSSD is
+ * log-transformed (its distribution is skewed; Plews et al. 2012), averaged over a rolling 7 days
+ * (decisions on weekly means, ≥ 3 valid nights suffice: Plews et al. 2013, 2014), and compared with
+ * a baseline: the mean and SD of the 60 nights before that week, so the week judged is not part of
+ * its own reference (the HRV-guided trials used a 4-week baseline: Vesterinen 2016, Javaloyes
+ * 2019). The smallest worthwhile change is 0.5 × that SD (`HRV_SWC_SD`).
  */
-export function hrvBaseline(wellness: readonly WellnessPoint[], date: IsoDate): HrvBaseline {
-  const values = (from: IsoDate, to: IsoDate): number[] =>
+export function hrvFigures(wellness: readonly WellnessPoint[], date: IsoDate): HrvFigures {
+  const lnValues = (from: IsoDate, to: IsoDate): number[] =>
     wellness
-      .filter((w) => w.date >= from && w.date <= to && w.averageHrvMs !== null)
-      .map((w) => w.averageHrvMs as number);
-  const recent = values(addDays(date, -(HRV_MEAN_DAYS - 1)), date);
-  const base = values(addDays(date, -BASELINE_DAYS), addDays(date, -1));
-  const mean7d = recent.length >= HRV_MIN_NIGHTS_7D ? mean(recent) : null;
-  if (base.length < HRV_MIN_NIGHTS_BASELINE) return { mean7d, normalLow: null, normalHigh: null };
-  const m = mean(base);
-  const sd = sampleSd(base);
-  return { mean7d, normalLow: m - sd, normalHigh: m + sd };
+      .filter((w) => w.date >= from && w.date <= to && w.averageHrvMs !== null && w.averageHrvMs > 0)
+      .map((w) => Math.log(w.averageHrvMs as number));
+  const week = lnValues(addDays(date, -(HRV_MEAN_DAYS - 1)), date);
+  const base = lnValues(addDays(date, -(HRV_MEAN_DAYS - 1) - BASELINE_DAYS), addDays(date, -HRV_MEAN_DAYS));
+  const enoughBase = base.length >= HRV_MIN_NIGHTS_BASELINE;
+  return {
+    lnMean7d: week.length >= HRV_MIN_NIGHTS_7D ? mean(week) : null,
+    nights7d: week.length,
+    lnBaseline: enoughBase ? mean(base) : null,
+    lnSd: enoughBase ? sampleSd(base) : null,
+    nightsBaseline: base.length,
+  };
+}
+
+/** The trend as carried in the load figures (null without a 7-day mean or without a baseline). */
+export function hrvTrend(f: HrvFigures): HrvTrend | null {
+  if (f.lnMean7d === null || f.lnBaseline === null || f.lnSd === null) return null;
+  return {
+    lnMean7d: round(f.lnMean7d, 4),
+    lnBaseline: round(f.lnBaseline, 4),
+    lnSd: round(f.lnSd, 4),
+    swc: round(HRV_SWC_SD * f.lnSd, 4),
+    nights7d: f.nights7d,
+    nightsBaseline: f.nightsBaseline,
+  };
 }
 
 /** Last night's lowest HR minus the mean of the 60 nights before (needs ≥ 7 nights); null otherwise. */
@@ -285,16 +314,40 @@ export interface LoadInput {
   rides: readonly RideSummary[];
   /** Nightly HRV / lowest HR (observeDay's `wellness`). */
   wellness?: readonly WellnessPoint[];
-  /** First day of the TSS series (default 90 days before `date`). */
+  /** First day of the rides' TSS series (default 90 days before `date`). */
   historyStart?: IsoDate;
-  /** CTL/ATL at the end of the day before `historyStart` (default 0 / 0, as GoldenCheetah). */
+  /**
+   * Daily TSS of earlier days (one entry per day, e.g. the daily_load table): entries before
+   * `historyStart` come first in the series, from the oldest one on (days missing in between
+   * count 0); later entries are ignored, the rides decide those days. Give at least
+   * LOAD_WARMUP_DAYS, or all there is.
+   */
+  history?: readonly { date: IsoDate; tss: number }[];
+  /** CTL/ATL at the end of the day before the series starts (default 0 / 0, as GoldenCheetah). */
   seed?: { ctl: number; atl: number };
+}
+
+/** Days of daily TSS the load model needs to be warm: six CTL time constants (e^−6 < 0.25 % of a wrong start). */
+export const LOAD_WARMUP_DAYS = 6 * CTL_DAYS;
+
+/** The stored daily TSS before `start`, one entry per day from the oldest (0 where a day is missing). */
+function storedSeries(history: readonly { date: IsoDate; tss: number }[], start: IsoDate): { date: IsoDate; tss: number }[] {
+  const before = history.filter((d) => d.date < start);
+  if (before.length === 0) return [];
+  const byDate = new Map<IsoDate, number>();
+  for (const d of before) {
+    if (!(typeof d.tss === 'number' && Number.isFinite(d.tss) && d.tss >= 0)) throw new RangeError(`load history ${d.date}: TSS must be a number ≥ 0, got ${d.tss}`);
+    byDate.set(d.date, d.tss);
+  }
+  const first = [...byDate.keys()].sort()[0];
+  return dateRange(first, addDays(start, -1)).map((date) => ({ date, tss: byDate.get(date) ?? 0 }));
 }
 
 /**
  * The load figures for the morning of `date`: CTL and ATL after yesterday's training, TSB from
- * those (yesterday's CTL − yesterday's ATL), yesterday's TSS and method, ACWR, HRV baseline and
- * resting-HR deviation. CTL/ATL/TSB/TSS are rounded to 0.1, ACWR to 0.01, HRV/HR to 0.1.
+ * those (yesterday's CTL − yesterday's ATL), yesterday's TSS and method, ACWR, HRV trend and
+ * resting-HR deviation. CTL/ATL/TSB/TSS are rounded to 0.1, ACWR to 0.01, HRV/HR to 0.1 (the
+ * 7-day HRV mean and the normal range e^(baseline ± SWC) in ms; the ln figures to 0.0001).
  * Without a profile resting HR, the median observed nightly lowest HR is used for hrTSS.
  */
 export function computeLoad(input: LoadInput): LoadFigures {
@@ -303,14 +356,16 @@ export function computeLoad(input: LoadInput): LoadFigures {
   const yesterday = addDays(date, -1);
   const start = input.historyStart ?? addDays(date, -90);
   const restingHr = athlete.restingHr ?? median(wellness.map((w) => w.lowestHeartRate).filter(isNum));
-  const series = start <= yesterday ? dailyTssSeries(input.rides, athlete, start, yesterday, restingHr) : [];
+  const recent = start <= yesterday ? dailyTssSeries(input.rides, athlete, start, yesterday, restingHr) : [];
+  const series: { date: IsoDate; tss: number; method?: TssMethod | null }[] = [...storedSeries(input.history ?? [], start), ...recent];
   const pmc = performanceManager(series, { seed: input.seed });
   const last = pmc.length > 0 ? pmc[pmc.length - 1] : null;
   const ctl = last ? last.ctl : (input.seed?.ctl ?? 0);
   const atl = last ? last.atl : (input.seed?.atl ?? 0);
-  const yesterdayEntry = series.length > 0 ? series[series.length - 1] : null;
+  const yesterdayEntry = recent.length > 0 ? recent[recent.length - 1] : null;
   const ratio = acuteChronicRatio(series, date);
-  const hrv = hrvBaseline(wellness, date);
+  const hrv = hrvFigures(wellness, date);
+  const trend = hrvTrend(hrv);
   const rhr = restingHrDeviation(wellness, date);
   return {
     date,
@@ -321,9 +376,10 @@ export function computeLoad(input: LoadInput): LoadFigures {
     tsb: round(ctl - atl, 1),
     acwr: ratio === null ? null : round(ratio, 2),
     acwrSpike: ratio !== null && ratio > ACWR_SPIKE,
-    hrv7dMean: roundOrNull(hrv.mean7d, 1),
-    hrvNormalLow: roundOrNull(hrv.normalLow, 1),
-    hrvNormalHigh: roundOrNull(hrv.normalHigh, 1),
+    hrv7dMean: hrv.lnMean7d === null ? null : round(Math.exp(hrv.lnMean7d), 1),
+    hrvNormalLow: trend ? round(Math.exp((hrv.lnBaseline as number) - HRV_SWC_SD * (hrv.lnSd as number)), 1) : null,
+    hrvNormalHigh: trend ? round(Math.exp((hrv.lnBaseline as number) + HRV_SWC_SD * (hrv.lnSd as number)), 1) : null,
+    hrvTrend: trend,
     restingHrDeviation: roundOrNull(rhr, 1),
   };
 }

@@ -61,7 +61,7 @@ export async function observePreview(mission: MissionConfig, date: IsoDate, env:
       sources = createObservationSources({
         athlete: mission.athlete.handle,
         store: new InMemoryTokenStore(), // the synthetic athlete needs no tokens
-        synthetic: syntheticAthleteFor({ missionId: mission.id, profile: mission.athlete, timezone: mission.timezone, missionStart, date, done: {}, historyDays: HISTORY_DAYS }),
+        synthetic: syntheticAthleteFor({ missionId: mission.id, profile: mission.athlete, timezone: mission.timezone, missionStart, date, prescriptions: [] }),
       });
     } else {
       const key = loadSecretKey(env);

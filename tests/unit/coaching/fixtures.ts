@@ -1,5 +1,5 @@
 /** Builders for coaching tests: a TdF-like mission week, a well athlete, and overridable observations. */
-import type { AthleteProfile, DayObservation, LoadFigures, MissionDay, MissionGoals, PlannerOptions, Reflection, StageType } from '../../../src/domain/types';
+import type { AthleteProfile, DayObservation, HrvTrend, LoadFigures, MissionDay, MissionGoals, PlannerOptions, Reflection, StageType } from '../../../src/domain/types';
 import type { CoachedDay } from '../../../src/coaching/athlete-parameters';
 
 export const ATHLETE: AthleteProfile = {
@@ -100,6 +100,12 @@ export function observationWithoutOura(date: string): DayObservation {
   };
 }
 
+/** The HRV figures of a week whose 7-day mean is `mean7dMs`, against a 49 ms baseline (ln SD 0.1, SWC 0.05). */
+export function hrvWeek(mean7dMs: number, baselineMs = 49): Pick<LoadFigures, 'hrv7dMean' | 'hrvTrend'> {
+  const trend: HrvTrend = { lnMean7d: Math.log(mean7dMs), lnBaseline: Math.log(baselineMs), lnSd: 0.1, swc: 0.05, nights7d: 7, nightsBaseline: 60 };
+  return { hrv7dMean: mean7dMs, hrvTrend: trend };
+}
+
 export function load(date: string, over: Partial<LoadFigures> = {}): LoadFigures {
   return {
     date,
@@ -111,8 +117,9 @@ export function load(date: string, over: Partial<LoadFigures> = {}): LoadFigures
     acwr: 1.08,
     acwrSpike: false,
     hrv7dMean: 49,
-    hrvNormalLow: 43,
-    hrvNormalHigh: 56,
+    hrvNormalLow: 46.6,
+    hrvNormalHigh: 51.5,
+    hrvTrend: hrvWeek(49).hrvTrend,
     restingHrDeviation: 1,
     ...over,
   };

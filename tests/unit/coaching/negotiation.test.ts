@@ -2,12 +2,12 @@
 import { negotiate, type NegotiationInput } from '../../../src/coaching/negotiation';
 import { reason } from '../../../src/coaching/readiness';
 import type { DayObservation, LoadFigures } from '../../../src/domain/types';
-import { ATHLETE, DAYS, GOALS, load, missionDay, observation, recentDay, reflection } from './fixtures';
+import { ATHLETE, DAYS, GOALS, hrvWeek, load, missionDay, observation, observationWithoutOura, recentDay, reflection } from './fixtures';
 
 function negotiated(date: string, over: Partial<NegotiationInput> = {}, body: { obs?: DayObservation; load?: LoadFigures } = {}) {
   const day = missionDay(date);
-  const reasoning = reason({ day, observation: body.obs ?? observation(date), load: body.load ?? load(date), reflections: [reflection('2025-07-13')], athlete: ATHLETE }).decision;
-  return negotiate({ reasoning, day, goals: GOALS, days: DAYS, recentDays: [], weekMinutesSoFar: 60, ...over });
+  const r = reason({ day, observation: body.obs ?? observation(date), load: body.load ?? load(date), reflections: [reflection('2025-07-13')], athlete: ATHLETE });
+  return negotiate({ reasoning: r.decision, day, goals: GOALS, days: DAYS, recentDays: [], weekMinutesSoFar: 60, dataCap: r.assessment.dataCap, ...over });
 }
 
 describe('negotiate', () => {
@@ -66,9 +66,25 @@ describe('negotiate', () => {
   });
 
   it('no priority at stake: the reasoning stands and nothing is negotiated', () => {
-    const d = negotiated('2025-07-14', {}, { obs: observation('2025-07-14', { hrv: 43 }) });
+    const d = negotiated('2025-07-14', {}, { obs: observation('2025-07-14', { hrv: 43 }), load: load('2025-07-14', hrvWeek(43)) });
     expect(d.decision).toBe('modify_intensity');
     expect(d.negotiation).toBeNull();
     expect(d.rationale[d.rationale.length - 1]).toMatch(/^Today: keep the time but lower the intensity, up to 90 min, \d+–\d+ TSS\.$/);
+  });
+
+  it('without readiness data a key stage keeps its intensity capped: the mission may not bring it back', () => {
+    const date = '2025-07-17'; // stage 12, a key stage
+    const d = negotiated(date, {}, { obs: observationWithoutOura(date), load: load(date, { hrvTrend: null, hrv7dMean: null }) });
+    expect(d.state).toBe('caution');
+    expect(d.decision).toBe('modify_intensity');
+    expect(d.negotiation).toEqual({
+      reasoningProposed: 'modify_intensity',
+      missionProposed: 'reduce_volume',
+      prevailed: 'safety',
+      why: expect.stringContaining('Without readiness data the intensity stays capped'),
+    });
+    // with the data back, the same key stage is kept with its intensity
+    const back = negotiated(date, {}, { obs: observation(date), load: load(date) });
+    expect(back.decision).toBe('as_planned');
   });
 });

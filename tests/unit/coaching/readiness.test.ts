@@ -1,7 +1,7 @@
 /** The Reasoning agent's rules: state, decision, cited evidence and confidence. */
 import { DEFAULT_PARAMETERS } from '../../../src/coaching/athlete-parameters';
 import { reason, type ReasoningInput } from '../../../src/coaching/readiness';
-import { ATHLETE, load, missionDay, observation, reflection, recentDay } from './fixtures';
+import { ATHLETE, hrvWeek, load, missionDay, observation, observationWithoutOura, reflection, recentDay } from './fixtures';
 
 const DATE = '2025-07-14';
 function input(over: Partial<ReasoningInput> = {}): ReasoningInput {
@@ -16,7 +16,11 @@ describe('reason', () => {
       input: input(),
       state: 'ready',
       decision: 'as_planned',
-      cites: ['HRV 50 ms is 2% above your 7-day baseline of 49 ms, within your tolerance of 10%', 'Readiness score 82', 'Form (TSB) is −5 (CTL 60, ATL 65)'],
+      cites: [
+        'Your 7-day HRV of 49 ms is 0% below your baseline of 49 ms (last night 50 ms), within the 10% that counts for you (the larger of your tolerance of 10% and the smallest worthwhile change of 5%)',
+        'Readiness score 82',
+        'Form (TSB) is −5 (CTL 60, ATL 65)',
+      ],
     },
     {
       name: 'slight temperature rise with resting HR up → sick',
@@ -41,14 +45,14 @@ describe('reason', () => {
     },
     {
       name: 'two strain signals → rest',
-      input: input({ observation: observation(DATE, { hrv: 36 }), load: load(DATE, { tsb: -36 }) }),
+      input: input({ observation: observation(DATE, { hrv: 36 }), load: load(DATE, { tsb: -36, ...hrvWeek(36) }) }),
       state: 'strained',
       decision: 'rest',
-      cites: ['HRV 36 ms is 27% below your 7-day baseline of 49 ms, more than twice your tolerance of 10%', 'Form (TSB) is −36, more than 10 below your floor of −20'],
+      cites: ['Your 7-day HRV of 36 ms is 27% below your baseline of 49 ms, more than twice the 10% that counts for you', 'Form (TSB) is −36, more than 10 below your floor of −20'],
     },
     {
       name: 'three warning signs add up to strain',
-      input: input({ observation: observation(DATE, { hrv: 43, sleepH: 5.2, sleepScore: 58 }), load: load(DATE, { acwr: 1.62, acwrSpike: true }) }),
+      input: input({ observation: observation(DATE, { hrv: 43, sleepH: 5.2, sleepScore: 58 }), load: load(DATE, { acwr: 1.62, acwrSpike: true, ...hrvWeek(43) }) }),
       state: 'strained',
       decision: 'recovery',
       cites: ['Short or poor sleep: sleep score 58 with 5.2 h asleep', 'Acute:chronic load ratio 1.62 is a load spike', '3 warning signs at once add up to strain'],
@@ -85,18 +89,81 @@ describe('reason', () => {
   });
 
   it('the per-athlete HRV tolerance moves the line', () => {
-    const dip = input({ observation: observation(DATE, { hrv: 43 }) });
+    const dip = input({ observation: observation(DATE, { hrv: 43 }), load: load(DATE, hrvWeek(43)) });
     expect(reason(dip).decision.state).toBe('caution');
+    expect(reason(dip).decision.rationale.join(' ')).toContain('Your 7-day HRV of 43 ms is 12% below your baseline of 49 ms, more than the 10% that counts for you');
     const tolerant = reason({ ...dip, params: { ...DEFAULT_PARAMETERS, hrvDropTolerance: 0.15 } });
     expect(tolerant.decision.state).toBe('ready');
-    expect(tolerant.decision.rationale.join(' ')).toContain('HRV 43 ms is 12% below your 7-day baseline of 49 ms, within your tolerance of 15%');
+    expect(tolerant.decision.rationale.join(' ')).toContain('Your 7-day HRV of 43 ms is 12% below your baseline of 49 ms (last night 43 ms), within the 15% that counts for you');
+  });
+
+  describe('the HRV rule: 7-day ln rMSSD against the baseline, one threshold max(SWC, tolerance)', () => {
+    // baseline 49 ms (ln 3.891820), SWC 0.05; tolerance 10 % → −ln 0.9 = 0.105361 = the threshold T
+    const at = (night: number, week: number, swc = 0.05) =>
+      reason(input({ observation: observation(DATE, { hrv: night }), load: load(DATE, { ...hrvWeek(week), hrvTrend: { ...hrvWeek(week).hrvTrend!, swc } }) })).decision;
+
+    it('a night 3 % below the baseline inside a 10 % tolerance leaves a ready day ready', () => {
+      expect(at(47.5, 48.5).state).toBe('ready'); // ln(49/47.5) = 0.0311 night, 0.0103 week
+    });
+
+    it('a 7-day mean 10 % below is inside, 11 % below is caution, 20 % below is strained (T = 0.1054, 2T = 0.2107)', () => {
+      expect(at(44.2, 44.2).state).toBe('ready'); // ln(49/44.2) = 0.1031 < T
+      expect(at(43.6, 43.6).state).toBe('caution'); // ln(49/43.6) = 0.1168 > T
+      expect(at(39.8, 39.8).state).toBe('caution'); // ln(49/39.8) = 0.2080 < 2T
+      expect(at(39.5, 39.5).state).toBe('strained'); // ln(49/39.5) = 0.2155 > 2T
+    });
+
+    it('a single night more than 2T below with the week steady is caution; less is nothing', () => {
+      expect(at(40, 48).state).toBe('ready'); // ln(49/40) = 0.2029 < 2T
+      expect(at(39, 48).state).toBe('caution'); // ln(49/39) = 0.2283 > 2T
+    });
+
+    it('a noisy athlete: the smallest worthwhile change is the line when it is larger than the tolerance', () => {
+      // SWC 0.15 > T: a 7-day mean 12 % below (ln 0.1306) is inside the noise
+      expect(at(43, 43, 0.15).state).toBe('ready');
+      expect(at(42, 42, 0.15).state).toBe('caution'); // ln(49/42) = 0.1542 > 0.15
+    });
+  });
+
+  describe('days without readiness data', () => {
+    it('are never ready: coached from load and reflections, intensity capped, and the athlete told how to fix it', () => {
+      const r = reason(input({ observation: observationWithoutOura(DATE), load: load(DATE, { hrvTrend: null, hrv7dMean: null }) }));
+      expect(r.decision.state).toBe('caution');
+      expect(r.decision.decision).toBe('modify_intensity');
+      expect(r.assessment.dataCap).toContain('No readiness data this morning (HTTP 401 from Oura)');
+      expect(r.decision.rationale.join(' ')).toContain('today is coached from your training load and reflections, with intensity capped until the data returns');
+      expect(r.decision.confidence).toBeLessThanOrEqual(0.5);
+    });
+
+    it('name the fix from the reason: reconnect, connect, sync the ring, or wait', () => {
+      const why = (reason: string) =>
+        reason
+          ? reasonFor({ ...observationWithoutOura(DATE), missing: [{ part: 'readiness', source: 'oura', reason }] })
+          : '';
+      const reasonFor = (obs: ReturnType<typeof observationWithoutOura>) => reason(input({ observation: obs, load: load(DATE, { hrvTrend: null }) })).assessment.dataCap ?? '';
+      expect(why('reading Oura daily_readiness failed: reconnect Oura: run `lanterne connect oura` (token revoked)')).toContain('To fix it: run `lanterne connect oura` to reconnect Oura.');
+      expect(why('no Oura source is configured')).toContain('To fix it: set OURA_CLIENT_ID and OURA_CLIENT_SECRET, then run `lanterne connect oura`.');
+      expect(why('no daily_readiness record for 2025-07-14 (the ring may not have synced yet)')).toContain('open the Oura app so it syncs');
+      expect(why('reading Oura daily_readiness failed: Oura is unavailable: HTTP 503')).toContain('Nothing to do on your side if Oura is down');
+    });
+
+    it('still let load and reflections make it strained', () => {
+      const r = reason(input({ observation: observationWithoutOura(DATE), load: load(DATE, { tsb: -36, hrvTrend: null }), reflections: [reflection('2025-07-13', { legs: 1 })] }));
+      expect(r.decision.state).toBe('strained');
+      expect(['recovery', 'rest']).toContain(r.decision.decision);
+    });
+
+    it('a readiness score alone is data: the day can be ready', () => {
+      const obs = observation(DATE, { hrv: null });
+      expect(reason(input({ observation: obs })).assessment.dataCap).toBeNull();
+    });
   });
 
   it('confidence drops with each missing part and names it', () => {
     expect(reason(input()).decision.confidence).toBe(1);
-    const noBaseline = reason(input({ load: load(DATE, { hrv7dMean: null }) }));
+    const noBaseline = reason(input({ load: load(DATE, { hrv7dMean: null, hrvTrend: null }) }));
     expect(noBaseline.decision.confidence).toBe(0.9);
-    expect(noBaseline.decision.rationale.join(' ')).toContain('HRV 50 ms, with no 7-day baseline yet to compare it to');
+    expect(noBaseline.decision.rationale.join(' ')).toContain('HRV 50 ms, with no baseline yet to compare it to');
     const noReflection = reason(input({ reflections: [], load: load(DATE, { yesterdayTssMethod: 'duration-estimate' }) }));
     expect(noReflection.decision.confidence).toBe(0.9);
     expect(noReflection.decision.rationale.join(' ')).toContain(
@@ -111,7 +178,7 @@ describe('reason', () => {
     expect(planned.tssBand).toEqual({ min: 76, max: 106 });
     const shorter = reason(input({ load: load(DATE, { tsb: -24 }) })).decision;
     expect(shorter.maxDurationMin).toBe(54);
-    const easier = reason(input({ observation: observation(DATE, { hrv: 43 }) })).decision;
+    const easier = reason(input({ observation: observation(DATE, { hrv: 43 }), load: load(DATE, hrvWeek(43)) })).decision;
     expect(easier.maxDurationMin).toBe(90);
     expect(easier.tssBand.max).toBeLessThan(planned.tssBand.max);
     const scaled = reason(input({ params: { ...DEFAULT_PARAMETERS, intensityScale: 0.9 } })).decision;

@@ -12,15 +12,19 @@ import {
   decayFactor,
   durationEstimateTss,
   hrTss,
-  hrvBaseline,
+  hrvFigures,
+  hrvTrend,
   intensityFactor,
+  LOAD_WARMUP_DAYS,
   normalizedPower,
   performanceManager,
   restingHrDeviation,
   rideTss,
   tssFromPower,
 } from '../../../src/observation/training-load';
-import { addDays } from '../../../src/domain/iso-date';
+import { addDays, utcMidnightEpochS } from '../../../src/domain/iso-date';
+import { SyntheticAthlete } from '../../../src/observation/synthetic-athlete';
+import { rideFromStrava } from '../../../src/observation/normalisers';
 
 const athlete: AthleteProfile = {
   handle: 'ana',
@@ -182,9 +186,9 @@ describe('daily TSS series', () => {
       '2025-07-03',
     );
     expect(series).toEqual([
-      { date: '2025-07-01', tss: expect.closeTo(125, 9), method: 'duration-estimate' }, // 100 + 25
-      { date: '2025-07-02', tss: 0, method: null },
-      { date: '2025-07-03', tss: 0, method: null },
+      { date: '2025-07-01', tss: expect.closeTo(125, 9), method: 'duration-estimate', rides: 2 }, // 100 + 25
+      { date: '2025-07-02', tss: 0, method: null, rides: 0 },
+      { date: '2025-07-03', tss: 0, method: null, rides: 0 },
     ]);
   });
 });
@@ -205,34 +209,51 @@ describe('ACWR', () => {
   });
 });
 
-describe('HRV baseline and resting HR', () => {
+describe('HRV trend (ln rMSSD) and resting HR', () => {
   const D = '2025-07-10';
-  // nights D−1..D−60: odd offsets 50 ms / 48 bpm, even offsets 60 ms / 50 bpm
+  // baseline nights D−7..D−66 (the 60 before the week of D): odd offsets 50 ms / 48 bpm, even 60 ms / 50 bpm
   const base: WellnessPoint[] = Array.from({ length: 60 }, (_, k) => {
-    const i = k + 1;
+    const i = k + 7;
     return { date: addDays(D, -i), averageHrvMs: i % 2 ? 50 : 60, lowestHeartRate: i % 2 ? 48 : 50 };
   });
+  const week = (ms: number[]): WellnessPoint[] => ms.map((v, k) => ({ date: addDays(D, -(ms.length - 1 - k)), averageHrvMs: v, lowestHeartRate: 49 }));
 
-  it('gives the 7-day mean and the 60-night mean ± 1 SD', () => {
-    const w = [...base, { date: D, averageHrvMs: 40, lowestHeartRate: 55 }];
-    const b = hrvBaseline(w, D);
-    // 7 nights D−6..D: 50, 60, 50, 60, 50, 60 and 40 → 370 / 7 = 52.857
-    expect(b.mean7d).toBeCloseTo(52.857, 2);
-    // 60 nights, mean 55, squared deviations 60 × 25 = 1500, sample SD = √(1500/59) = 5.0422
-    expect(b.normalLow).toBeCloseTo(49.958, 2);
-    expect(b.normalHigh).toBeCloseTo(60.042, 2);
-    // lowest HR 55 against a mean of 49 → +6 bpm
-    expect(restingHrDeviation(w, D)).toBeCloseTo(6, 9);
+  it('gives the 7-day mean of ln rMSSD and the baseline mean and SD of the 60 nights before that week', () => {
+    const f = hrvFigures([...base, ...week([50, 60, 50, 60, 50, 60, 40])], D);
+    // week: (3 × ln 50 + 3 × ln 60 + ln 40) / 7 = (3 × 3.912023 + 3 × 4.094345 + 3.688879) / 7 = 3.958283
+    expect(f.lnMean7d).toBeCloseTo(3.958283, 5);
+    expect(f.nights7d).toBe(7);
+    // baseline: 30 × ln 50 and 30 × ln 60 → mean 4.003184, deviations ±0.091161, sample SD × √(60/59) = 0.091930
+    expect(f.lnBaseline).toBeCloseTo(4.003184, 5);
+    expect(f.lnSd).toBeCloseTo(0.09193, 5);
+    expect(f.nightsBaseline).toBe(60);
+    const t = hrvTrend(f)!;
+    expect(t.swc).toBeCloseTo(0.046, 4); // 0.5 × SD
   });
 
-  it('leaves the range null with fewer than 14 nights, and the mean null with fewer than 3', () => {
-    const few = base.slice(0, 13); // D−1..D−13
-    const b = hrvBaseline(few, D);
-    expect(b.normalLow).toBeNull();
-    expect(b.normalHigh).toBeNull();
-    expect(b.mean7d).not.toBeNull();
-    expect(hrvBaseline(base.slice(0, 2), D).mean7d).toBeNull();
-    expect(restingHrDeviation(base, D)).toBeNull(); // no night for D itself
+  it('puts the 7-day mean and the normal range e^(baseline ± SWC) in ms in the load figures', () => {
+    const l = computeLoad({ date: D, athlete, rides: [], wellness: [...base, ...week([45, 45, 45, 45, 45, 45, 45])] });
+    expect(l.hrv7dMean).toBe(45);
+    // e^(4.003184 − 0.045965) = 52.31, e^(4.003184 + 0.045965) = 57.35
+    expect(l.hrvNormalLow).toBe(52.3);
+    expect(l.hrvNormalHigh).toBe(57.3);
+    expect(l.hrvTrend).toEqual({ lnMean7d: 3.8067, lnBaseline: 4.0032, lnSd: 0.0919, swc: 0.046, nights7d: 7, nightsBaseline: 60 });
+  });
+
+  it('needs 3 nights in the week and 14 in the baseline; a missing or zero night is skipped', () => {
+    const f = hrvFigures([...base.slice(0, 13), ...week([50, 0, 55])], D);
+    expect(f.lnBaseline).toBeNull();
+    expect(f.lnMean7d).toBeNull(); // only 2 valid nights: 50 and 55
+    expect(hrvTrend(f)).toBeNull();
+    expect(hrvFigures([...base, ...week([50, 55, 52])], D).lnMean7d).toBeCloseTo((Math.log(50) + Math.log(55) + Math.log(52)) / 3, 9);
+  });
+
+  it('gives the resting HR deviation against the 60 nights before', () => {
+    const nights = Array.from({ length: 60 }, (_, k) => ({ date: addDays(D, -(k + 1)), averageHrvMs: 55, lowestHeartRate: (k + 1) % 2 ? 48 : 50 }));
+    // lowest HR 55 against a mean of 49 → +6 bpm
+    expect(restingHrDeviation([...nights, { date: D, averageHrvMs: 40, lowestHeartRate: 55 }], D)).toBeCloseTo(6, 9);
+    expect(restingHrDeviation(nights, D)).toBeNull(); // no night for D itself
+    expect(restingHrDeviation([...nights.slice(0, 6), { date: D, averageHrvMs: 40, lowestHeartRate: 55 }], D)).toBeNull();
   });
 });
 
@@ -262,6 +283,7 @@ describe('computeLoad', () => {
       hrv7dMean: null,
       hrvNormalLow: null,
       hrvNormalHigh: null,
+      hrvTrend: null,
       restingHrDeviation: null,
     });
   });
@@ -292,5 +314,54 @@ describe('computeLoad', () => {
     });
     expect(f.yesterdayTss).toBe(100);
     expect(f.yesterdayTssMethod).toBe('heart-rate');
+  });
+});
+
+describe('load from the whole history', () => {
+  it('takes the daily TSS before the rides window from the history given, days missing in it counting 0', () => {
+    // history: 100 TSS on 07-01, nothing stored on 07-02, rides window from 07-03 (empty)
+    const f = computeLoad({ date: '2025-07-04', athlete, rides: [], historyStart: '2025-07-03', history: [{ date: '2025-07-01', tss: 100 }] });
+    // CTL: 100 × 0.023528 = 2.3528, then × (1 − 0.023528)² = 2.2434; ATL: 13.3122 × (1 − 0.133122)² = 10.0039
+    expect(f.ctl).toBe(2.2);
+    expect(f.atl).toBe(10);
+    expect(f.yesterdayTss).toBe(0);
+  });
+
+  it('refuses a history day with a TSS that is not a number ≥ 0', () => {
+    expect(() => computeLoad({ date: '2025-07-04', athlete, rides: [], historyStart: '2025-07-03', history: [{ date: '2025-07-01', tss: -3 }] })).toThrow(
+      'load history 2025-07-01: TSS must be a number ≥ 0, got -3',
+    );
+  });
+
+  describe('a synthetic rider with a year and a half of riding', () => {
+    const D = '2025-07-10';
+    const start = '2024-01-01';
+    const synth = new SyntheticAthlete({ seed: 'whole-history', profile: athlete, startDate: start, endDate: D });
+    const all = synth.activities(utcMidnightEpochS(start), utcMidnightEpochS(D)).map((a) => rideFromStrava(a, 'synthetic')!);
+    // The reference: the PMC over every day of the history, from 0 on the first day.
+    const everyDay = dailyTssSeries(all, athlete, start, addDays(D, -1));
+    const reference = performanceManager(everyDay).at(-1)!;
+    const windowStart = addDays(D, -90);
+    const rows = everyDay.filter((d) => d.date < windowStart); // what a daily_load table holds
+    const windowRides = all.filter((r) => r.date >= windowStart);
+
+    it('gives the reference CTL and ATL from the whole history', () => {
+      expect(reference.ctl).toBeGreaterThan(30);
+      const f = computeLoad({ date: D, athlete, rides: windowRides, historyStart: windowStart, history: rows });
+      expect(Math.abs(f.ctl - reference.ctl)).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(f.atl - reference.atl)).toBeLessThanOrEqual(0.05);
+    });
+
+    it('is within 0.5 of it after six CTL time constants of history', () => {
+      const warm = rows.slice(-(LOAD_WARMUP_DAYS - 90));
+      expect(warm[0].date).toBe(addDays(D, -LOAD_WARMUP_DAYS));
+      const f = computeLoad({ date: D, athlete, rides: windowRides, historyStart: windowStart, history: warm });
+      expect(Math.abs(f.ctl - reference.ctl)).toBeLessThanOrEqual(0.5);
+    });
+
+    it('is well below it from the 90-day window alone (CTL starting at 0)', () => {
+      const f = computeLoad({ date: D, athlete, rides: windowRides, historyStart: windowStart });
+      expect(reference.ctl - f.ctl).toBeGreaterThan(2);
+    });
   });
 });
