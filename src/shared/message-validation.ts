@@ -9,6 +9,9 @@ import { isClockTime, isIsoDate } from '../domain/iso-date';
 
 export const NOTE_MAX_LENGTH = 1000;
 
+/** Every override kind, in the order messages list them. */
+export const OVERRIDE_KINDS = ['rest-day', 'swap-days', 'set-ftp', 'pause', 'resume', 'shift', 'set-run-time', 'set-channels'] as const satisfies readonly OverrideInput['kind'][];
+
 function intIn(name: string, value: unknown, min: number, max: number, problems: string[]): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     problems.push(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`);
@@ -46,7 +49,6 @@ function reasonProblems(kind: string, reason: unknown): string[] {
 export function overrideProblems(input: unknown): string[] {
   if (typeof input !== 'object' || input === null) return ['an override must be an object'];
   const o = input as Record<string, unknown>;
-  const kinds = ['rest-day', 'swap-days', 'set-ftp', 'pause', 'resume', 'shift', 'set-run-time', 'set-channels'];
   switch (o.kind) {
     case 'rest-day':
       return [
@@ -83,7 +85,7 @@ export function overrideProblems(input: unknown): string[] {
       return bad.length ? [`unknown channel ${JSON.stringify(bad[0])}; accepted: ${CHANNELS.join(', ')}`] : [];
     }
     default:
-      return [`unknown override kind ${JSON.stringify(o.kind)}; accepted: ${kinds.join(', ')}`];
+      return [`unknown override kind ${JSON.stringify(o.kind)}; accepted: ${OVERRIDE_KINDS.join(', ')}`];
   }
 }
 
