@@ -7,9 +7,9 @@ import { startTestDevServer } from '../support/dev-server';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
-import { runTodayNow } from '../support/mission-client';
+import { missionAtLocalNoon, waitForStablePhase } from '../support/mission-client';
 import { missionWorkflow } from '../../src/workflows';
-import { dayWorkflowId, missionWorkflowId, statusQuery, TASK_QUEUE } from '../../src/shared/mission-api';
+import { dayWorkflowId, missionWorkflowId, TASK_QUEUE } from '../../src/shared/mission-api';
 import { localDate } from '../../src/domain/schedule';
 import type { RunningDevServer } from '../../src/infra/temporal-dev-server';
 
@@ -19,6 +19,9 @@ const ROOT = path.resolve(__dirname, '../..');
  * A worker process is killed (SIGKILL) in the middle of a day's cycle — while its planner call is
  * in flight — and a new worker process takes over: the day completes exactly once, with one row
  * per step and one e-mail.
+ *
+ * On the real clock: the mission is a copy of the TdF mission in a zone where it is now about noon,
+ * so today runs at once when it starts and midnight and the quiet hours are hours away.
  */
 describe('worker crash mid-cycle', () => {
   let server: RunningDevServer;
@@ -83,26 +86,19 @@ describe('worker crash mid-cycle', () => {
     try {
       const client = new Client({ connection });
       const workflowId = missionWorkflowId('tdf_sim_2025');
-      const today = localDate(Date.now(), 'Europe/Paris');
+      const mission = missionAtLocalNoon(path.join(ROOT, 'missions/tdf_sim_2025.toml'), out);
+      const today = localDate(Date.now(), mission.timeZone);
       const handle = await client.workflow.start(missionWorkflow, {
         taskQueue: TASK_QUEUE,
         workflowId,
-        args: [{ file: path.join(ROOT, 'missions/tdf_sim_2025.toml'), startDate: 'today' }],
+        args: [{ file: mission.file, startDate: 'today' }],
       });
-      await runTodayNow(handle);
       await waitFor('the planner call of worker A', async () => openai.requests.length >= 1, 90_000);
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
 
       startWorker('worker-b');
-      const status = await waitFor(
-        'the day to complete on worker B',
-        async () => {
-          const s = await handle.query(statusQuery);
-          return s.lastDay?.date === today && s.phase !== 'running-day' ? s : null;
-        },
-        150_000,
-      );
+      const status = await waitForStablePhase(handle, { done: (s) => s.lastDay?.date === today, timeoutMs: 150_000 });
       expect(['ok', 'degraded']).toContain(status.lastDay!.status);
       expect(openai.requests.length).toBeGreaterThanOrEqual(2); // the plan step was retried after the crash
 

@@ -14,7 +14,8 @@ import { localTime } from '../../../src/domain/schedule';
 import { missionWorkflowId, statusQuery, type MissionStatus } from '../../../src/shared/mission-api';
 import { MemoryStore, migrate } from '../../../src/memory';
 import { startDashboard, temporalFromClient, type RunningDashboard } from '../../../src/dashboard';
-import { createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../../support/temporal';
+import { applyTestClock, createTimeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../../support/temporal';
+import { runTimeAwayFrom, tomorrowIn, waitForStablePhase } from '../../support/mission-client';
 import { fakeActivities, fakeMission } from '../../support/fake-activities';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { launchBrowser } from '../../support/browser';
@@ -37,16 +38,22 @@ const taskQueue = uniqueTaskQueue('dashboard');
 const logs: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  [env, bundle, db, browser] = await Promise.all([createTimeSkippingEnv(), workflowBundle(), createTestDatabase('dashboard_e2e'), launchBrowser()]);
+  [env, bundle, db, browser] = await Promise.all([createTimeSkippingEnv({ applyTestClock: false }), workflowBundle(), createTestDatabase('dashboard_e2e'), launchBrowser()]);
+  await applyTestClock(env);
   db.pool.on('error', () => undefined);
   await migrate(db.pool);
   const memory = new MemoryStore(db.pool);
   await seedMissions(memory);
+  // Time is an input: the mission starts tomorrow at a run time 12 hours from now, so no day can
+  // start while the page and the status query are compared, whatever the hour the test runs at.
+  const now = await env.currentTimeMs();
   const mission = fakeMission({
     id: ALICE.missionId,
     name: 'Tour 2025 (alice)',
     athlete: { handle: ALICE.athlete, ftpW: 250, weightKg: 70, thresholdHr: 165, maxHr: 190, restingHr: 50, disciplines: ['cycling'] },
+    runTime: runTimeAwayFrom(now, 'Europe/Paris'),
   }, 5);
+  const startDate = tomorrowIn(now, 'Europe/Paris');
   const { acts } = fakeActivities(mission, () => env.currentTimeMs());
   // Queries need a live worker: one polls the task queue for the whole file (one per task queue
   // and process is allowed), shut down in afterAll.
@@ -55,13 +62,13 @@ beforeAll(async () => {
   await env.client.workflow.start(missionWorkflow, {
     taskQueue,
     workflowId: missionWorkflowId(ALICE.missionId),
-    args: [{ file: 'missions/alice.toml', startDate: 'today' }],
+    args: [{ file: 'missions/alice.toml', startDate }],
   });
   // Carol's workflow runs on a task queue that no worker polls: it cannot answer queries.
   await env.client.workflow.start(missionWorkflow, {
     taskQueue: uniqueTaskQueue('no-worker'),
     workflowId: missionWorkflowId(CAROL.missionId),
-    args: [{ file: 'missions/carol.toml', startDate: 'today' }],
+    args: [{ file: 'missions/carol.toml', startDate }],
   });
   dashboard = await startDashboard({
     memory,
@@ -100,6 +107,11 @@ async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
 
 function aliceStatus(): Promise<MissionStatus> {
   return env.client.workflow.getHandle(missionWorkflowId(ALICE.missionId)).query(statusQuery);
+}
+
+/** Alice's status once her mission is loaded and in a phase that cannot change during the test. */
+function aliceStableStatus(): Promise<MissionStatus> {
+  return waitForStablePhase(env.client.workflow.getHandle(missionWorkflowId(ALICE.missionId)), { now: () => env.currentTimeMs() });
 }
 
 /** Raw HTTP, to send what a browser would not (another site's Origin, a missing CSRF field). */
@@ -154,6 +166,8 @@ describe('dashboard in a real browser', () => {
 
   it('shows the mission page: live status, decision, workout, classes, charts, history and Temporal UI links', async () => {
     await withWorker(async () => {
+      const status = await aliceStableStatus();
+      expect(status.phase).toBe('waiting');
       const { context, page } = await signedIn();
       await page.click('text=Tour 2025 (alice)');
       await page.waitForURL(`**${ALICE_PATH}`);
@@ -163,8 +177,8 @@ describe('dashboard in a real browser', () => {
       expect(csp).toContain("form-action 'self'");
       expect(csp).not.toContain('unsafe-inline');
 
-      const status = await aliceStatus();
       await expect(page.locator('#live-status').innerText()).resolves.toContain(status.phase);
+      expect(await aliceStatus()).toEqual(status); // nothing moved while the page was read
       const nextRun = await page.locator('#next-run').innerText();
       expect(nextRun).toContain('(Europe/Paris)');
       expect(nextRun).toContain(localTime(Date.parse(status.nextRunAt!), 'Europe/Paris'));
