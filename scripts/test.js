@@ -2,10 +2,14 @@
 /*
  * The whole test suite, from a fresh clone: provisions the Temporal servers (cached), installs the
  * headless browser for the dashboard tests, builds the CLI, runs every jest suite (each test file
- * starts the servers it needs; the global setup starts PostgreSQL unless DATABASE_URL is set), and
- * prints one closing line `N passed, N failed` computed from jest's JSON results.
+ * starts the servers it needs; the global setup starts PostgreSQL unless DATABASE_URL is set), then
+ * runs the time-dependent suites again with the time-skipping server's clock shifted to the hours
+ * that matter (LANTERNE_TEST_CLOCK, see tests/support/temporal.ts), and prints one closing line
+ * `N passed, N failed` over all runs, computed from jest's JSON results.
  *
- *   npm test [-- <jest args>]
+ *   npm test [-- <jest args>]        jest args narrow the main run; the shifted-clock runs are then left out,
+ *                                    unless LANTERNE_TEST_CLOCKS is set
+ *   LANTERNE_TEST_CLOCKS=06:29,12:00 npm test     other hours (HH:MM[@Zone]); `none` leaves them out
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -13,7 +17,20 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const RESULTS = path.join(ROOT, 'test-results', 'jest.json');
+const RESULTS = path.join(ROOT, 'test-results');
+
+/**
+ * The suites whose tests start missions on the time-skipping server: the workflow tests and the
+ * end-to-end suites that run on it. Suites on the dev server run on the real clock and choose their
+ * missions' zone instead (tests/support/mission-client.ts: missionAtLocalNoon).
+ */
+const TIME_DEPENDENT = ['tests/workflow/', 'tests/e2e/dashboard/dashboard.e2e.test.ts', 'tests/integration/notify-retries.test.ts'];
+
+/**
+ * Hours that matter, in Europe/Paris (the missions' zone): just before and at the default run time
+ * 06:30, the last minute before midnight (a file's days cross into the next date), and midday.
+ */
+const DEFAULT_CLOCKS = ['06:29', '06:30', '23:59', '12:00'];
 
 function step(name, cmd, args, opts = {}) {
   process.stderr.write(`\n[test] ${name}\n`);
@@ -25,35 +42,68 @@ function step(name, cmd, args, opts = {}) {
   }
 }
 
+/** Runs jest once; its counts from the JSON results (a suite that could not run counts as a failure). */
+function runJest(label, jestArgs, env) {
+  const file = path.join(RESULTS, `jest${label ? `-${label}` : ''}.json`);
+  fs.rmSync(file, { force: true });
+  const jest = spawnSync(
+    process.execPath,
+    [require.resolve('jest/bin/jest', { paths: [ROOT] }), '--json', `--outputFile=${file}`, '--maxWorkers=2', ...jestArgs],
+    { cwd: ROOT, stdio: 'inherit', env },
+  );
+  let passed = 0;
+  let failed = 0;
+  let files = 0;
+  try {
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    passed = r.numPassedTests;
+    failed = r.numFailedTests;
+    files = r.testResults.length;
+    for (const suite of r.testResults) {
+      if (suite.status === 'failed' && suite.assertionResults.every((a) => a.status !== 'failed')) failed += 1;
+    }
+    const skipped = r.numPendingTests + r.numTodoTests;
+    if (skipped > 0) process.stderr.write(`[test] ${skipped} test(s) skipped or todo\n`);
+  } catch (err) {
+    process.stderr.write(`[test] no jest results at ${file}: ${err.message}\n`);
+    failed = Math.max(failed, 1);
+  }
+  if (jest.status !== 0) failed = Math.max(failed, 1);
+  return { passed, failed, files };
+}
+
+function clocksFromEnv() {
+  const raw = process.env.LANTERNE_TEST_CLOCKS;
+  if (raw === undefined) return DEFAULT_CLOCKS;
+  if (raw.trim() === 'none') return [];
+  return raw.split(',').map((c) => c.trim()).filter(Boolean);
+}
+
 step('provisioning Temporal servers', process.execPath, [path.join(__dirname, 'provision.js'), '--for', 'test']);
 const chromium = path.join(__dirname, 'install-chromium.sh');
 if (fs.existsSync(chromium)) step('installing headless Chromium for the dashboard tests', 'bash', [chromium]);
 step('building the CLI', process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'tsconfig.build.json']);
 
-fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-fs.rmSync(RESULTS, { force: true });
+fs.mkdirSync(RESULTS, { recursive: true });
+const extraArgs = process.argv.slice(2);
+const baseEnv = { ...process.env };
+delete baseEnv.LANTERNE_TEST_CLOCK; // the main run is on the real clock
 process.stderr.write('\n[test] running jest\n');
-const jest = spawnSync(
-  process.execPath,
-  [require.resolve('jest/bin/jest', { paths: [ROOT] }), '--json', `--outputFile=${RESULTS}`, '--maxWorkers=2', ...process.argv.slice(2)],
-  { cwd: ROOT, stdio: 'inherit', env: process.env },
-);
+const runs = [{ what: 'every suite, real clock', ...runJest('', extraArgs, baseEnv) }];
 
-let passed = 0;
-let failed = 0;
-try {
-  const r = JSON.parse(fs.readFileSync(RESULTS, 'utf8'));
-  passed = r.numPassedTests;
-  failed = r.numFailedTests;
-  // A suite that could not run (syntax error, failing beforeAll) counts as a failure too.
-  for (const suite of r.testResults) {
-    if (suite.status === 'failed' && suite.assertionResults.every((a) => a.status !== 'failed')) failed += 1;
-  }
-  const skipped = r.numPendingTests + r.numTodoTests;
-  if (skipped > 0) process.stderr.write(`[test] ${skipped} test(s) skipped or todo\n`);
-} catch (err) {
-  process.stderr.write(`[test] no jest results at ${RESULTS}: ${err.message}\n`);
-  failed = Math.max(failed, 1);
+const narrowed = extraArgs.length > 0 && process.env.LANTERNE_TEST_CLOCKS === undefined;
+const clocks = narrowed ? [] : clocksFromEnv();
+if (narrowed) process.stderr.write('\n[test] jest arguments given: the shifted-clock runs are left out (set LANTERNE_TEST_CLOCKS to run them)\n');
+for (const clock of clocks) {
+  const zone = clock.includes('@') ? '' : ' Europe/Paris';
+  process.stderr.write(`\n[test] shifted clock: the time-dependent suites with the test server at ${clock}${zone} (LANTERNE_TEST_CLOCK=${clock})\n`);
+  const label = `clock-${clock.replace(/[^0-9A-Za-z]+/g, '')}`;
+  runs.push({ what: `${TIME_DEPENDENT.join(', ')} at ${clock}${zone}`, ...runJest(label, TIME_DEPENDENT, { ...baseEnv, LANTERNE_TEST_CLOCK: clock }) });
 }
+
+process.stderr.write('\n[test] runs:\n');
+for (const r of runs) process.stderr.write(`[test]   ${r.what}: ${r.files} files, ${r.passed} passed, ${r.failed} failed\n`);
+const passed = runs.reduce((n, r) => n + r.passed, 0);
+const failed = runs.reduce((n, r) => n + r.failed, 0);
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
-process.exit(failed > 0 || jest.status !== 0 ? 1 : 0);
+process.exit(failed > 0 ? 1 : 0);

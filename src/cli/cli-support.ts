@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, QueryNotRegisteredError, QueryRejectedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Pool } from 'pg';
+import { Command } from 'commander';
 import { isUserError, UserError } from '../infra/user-error';
 import { outputDir, stateDir } from '../infra/project-paths';
 import { MemoryStore, migrate } from '../memory';
@@ -10,6 +11,7 @@ import { legacyMissionWorkflowId } from '../shared/mission-api';
 import type { DataConverter } from '@temporalio/common';
 import { openPayloadKeys, payloadDataConverter, type PayloadKeys } from '../secrets';
 import { formatProblems, isMissionConfigError, type MissionConfigError } from '../mission';
+import { commandPath } from './usage-errors';
 
 /** What `lanterne up` leaves for the other commands, so they find its servers without flags. */
 export interface UpState {
@@ -121,9 +123,23 @@ export function output(json: boolean, data: unknown, human: () => string): void 
   process.stdout.write(json ? JSON.stringify(data, null, 2) + '\n' : human().replace(/\n?$/, '\n'));
 }
 
+/** Errors of the network layer (pg, fetch, gRPC) that mean "nothing answers there". */
+function connectionRefusal(err: unknown): { message: string; hint: string } | null {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (!(err instanceof Error) || !['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT'].includes(e.code ?? '')) return null;
+  const where = e.address ? ` ${e.address}${e.port ? `:${e.port}` : ''}` : '';
+  return { message: `cannot connect to${where || ' the server'} (${e.code})`, hint: 'is the server running? check DATABASE_URL, TEMPORAL_ADDRESS, or start `lanterne up`' };
+}
+
+/** The hint for a mission file that cannot be used. */
+function missionFileHint(err: MissionConfigError): string {
+  if (err.problems.every((p) => p.code === 'file_not_found')) return 'check the path; the shipped missions are in missions/ (e.g. missions/tdf_sim_2025.toml)';
+  return 'docs/missions.md documents every key with an example; `lanterne mission validate <file>` checks a file without a server';
+}
+
 /** The message a person should see for an error: the validator's words, the file's problems. */
 export function userMessage(err: unknown): { message: string; hint?: string; expected: boolean } {
-  if (isMissionConfigError(err)) return { message: formatProblems((err as MissionConfigError).problems), expected: true };
+  if (isMissionConfigError(err)) return { message: formatProblems((err as MissionConfigError).problems), hint: missionFileHint(err as MissionConfigError), expected: true };
   if (isUserError(err)) return { message: err.message, hint: (err as UserError).hint, expected: true };
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause as Error | undefined;
@@ -136,22 +152,36 @@ export function userMessage(err: unknown): { message: string; hint?: string; exp
   if (err instanceof WorkflowNotFoundError) {
     return { message: `no such mission workflow: ${err.workflowId}`, hint: 'start it with `lanterne mission start <file>` (or `npm start`)', expected: true };
   }
+  const refused = connectionRefusal(err);
+  if (refused) return { ...refused, expected: true };
   return { message: err instanceof Error ? (err.stack ?? err.message) : String(err), expected: false };
 }
 
-export function exitWithError(err: unknown): never {
+/**
+ * The CLI's one error path: a user mistake prints `lanterne: <message>` and a `→` hint (the
+ * command's help when the error has none) and exits 1; anything else is a bug, printed with its
+ * stack, exit 2.
+ */
+export function exitWithError(err: unknown, command?: Command): never {
   const { message, hint, expected } = userMessage(err);
-  process.stderr.write(`lanterne: ${expected ? '' : 'unexpected error: '}${message}\n${hint ? `  → ${hint}\n` : ''}`);
-  process.exit(expected ? 1 : 2);
+  if (!expected) {
+    process.stderr.write(`lanterne: unexpected error: ${message}\n`);
+    process.exit(2);
+  }
+  const shown = hint ?? `see \`${command ? commandPath(command) : 'lanterne'} --help\``;
+  process.stderr.write(`lanterne: ${message}\n  → ${shown}\n`);
+  process.exit(1);
 }
 
-/** Wraps a command action so that errors print as one clear message. */
+/** Wraps a command action so that its errors go through the one error path (`exitWithError`). */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
     } catch (err) {
-      exitWithError(err);
+      // commander passes the command itself as the action's last argument.
+      const command = args[args.length - 1];
+      exitWithError(err, command instanceof Command ? command : undefined);
     }
   };
 }

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { Connection } from '@temporalio/client';
 import { registerSearchAttributes } from '../infra/register-search-attributes';
 import { UserError } from '../infra/user-error';
-import { action, databaseUrl, serverPayloadKeys, temporalTarget } from './cli-support';
+import { action, databaseUrl, exitWithError, serverPayloadKeys, temporalTarget } from './cli-support';
+import { isCleanExit, refuseUsageMistakes } from './usage-errors';
 import { up } from './up';
 import { registerMissionCommands, registerSteeringCommands } from './mission-commands';
 import { registerExtraCommands } from './extra-commands';
@@ -18,8 +19,7 @@ const pkg = require('../../package.json') as { version: string };
 export function buildProgram(): Command {
   const program = new Command('lanterne')
     .description('Lanterne: a daily endurance-training coach on Temporal')
-    .version(pkg.version)
-    .showHelpAfterError();
+    .version(pkg.version);
 
   program
     .command('up')
@@ -69,9 +69,17 @@ export function buildProgram(): Command {
   registerMissionCommands(program);
   registerSteeringCommands(program);
   registerExtraCommands(program);
+  // Last, once every command is registered: commander's refusals become one-line errors.
+  refuseUsageMistakes(program);
   return program;
 }
 
+/** Runs the CLI: every error, commander's or a command's, leaves through `exitWithError`. */
 export async function main(argv = process.argv): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (isCleanExit(err)) return;
+    exitWithError(err);
+  }
 }

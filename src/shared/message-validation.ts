@@ -24,6 +24,7 @@ function shown(value: unknown): string {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+
 function intIn(name: string, value: unknown, min: number, max: number, problems: string[]): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     problems.push(`${name} must be a whole number from ${min} to ${max} (got ${shown(value)})`);
@@ -64,7 +65,8 @@ export const OVERRIDE_FIELDS: Readonly<Record<OverrideInput['kind'], readonly st
   'set-channels': ['channels'],
 };
 
-const OVERRIDE_KINDS = Object.keys(OVERRIDE_FIELDS) as OverrideInput['kind'][];
+/** Every override kind, in the order messages list them. */
+export const OVERRIDE_KINDS = Object.keys(OVERRIDE_FIELDS) as OverrideInput['kind'][];
 
 /** A free-text reason is kept in the workflow's state and history: text, and not too long. */
 function reasonProblems(kind: string, reason: unknown): string[] {

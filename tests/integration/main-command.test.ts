@@ -4,6 +4,7 @@ import path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { freePort, isListening } from '../../src/infra/ports';
 import { localDate } from '../../src/domain/schedule';
+import { missionAtLocalNoon } from '../support/mission-client';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -11,6 +12,9 @@ const ROOT = path.resolve(__dirname, '../..');
  * The main command as a user runs it (`lanterne up`, what `npm start` ends with), on free ports and
  * its own state folder: today's report in three formats, the mission answering the CLI, the
  * dashboard serving it, a reflection reaching the workflow, and a clean Ctrl-C.
+ *
+ * On the real clock, the default mission is given with `--mission` as a copy in a zone where it is
+ * now about noon: "today" cannot change while the test runs, and no run time is near.
  */
 describe('lanterne up', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-up-'));
@@ -19,6 +23,7 @@ describe('lanterne up', () => {
   let stdout = '';
   let env: Record<string, string>;
   let ports: number[];
+  const mission = missionAtLocalNoon(path.join(ROOT, 'missions/tdf_sim_2025.toml'), tmp);
 
   afterAll(() => {
     if (up && up.exitCode === null) up.kill('SIGKILL');
@@ -39,7 +44,7 @@ describe('lanterne up', () => {
       DASHBOARD_PORT: String(ports[2]),
       DASHBOARD_TOKEN: 'test-dashboard-token-0123456789',
     };
-    up = spawn(process.execPath, [path.join(ROOT, 'bin/lanterne.js'), 'up'], { cwd: ROOT, env });
+    up = spawn(process.execPath, [path.join(ROOT, 'bin/lanterne.js'), 'up', '--mission', mission.file], { cwd: ROOT, env });
     up.stdout!.on('data', (d) => (stdout += d));
     let stderr = '';
     up.stderr!.on('data', (d) => (stderr += d));
@@ -48,7 +53,7 @@ describe('lanterne up', () => {
     expect(stdout).toContain('Press Ctrl-C');
     expect(stderr).not.toContain('unexpected error');
 
-    const today = localDate(Date.now(), 'Europe/Paris');
+    const today = localDate(Date.now(), mission.timeZone);
     expect(stdout).toMatch(new RegExp(`Temporal UI : http://127\\.0\\.0\\.1:${ports[1]}/namespaces/default/workflows/mission-ath_[a-z0-9]{12}-tdf_sim_2025\\n`));
     expect(stdout).toContain(`Report      : ${path.join(tmp, 'output', 'rider', 'tdf_sim_2025', `${today}.md`)}`);
     for (const ext of ['md', 'html', 'json']) expect(fs.existsSync(path.join(tmp, 'output', 'rider', 'tdf_sim_2025', `${today}.${ext}`))).toBe(true);
@@ -78,7 +83,7 @@ describe('lanterne up', () => {
     expect(await page.text()).toContain('Tour de France 2025 simulation');
     expect((await fetch(`http://127.0.0.1:${ports[2]}/missions`)).status).toBe(401);
 
-    const yesterday = localDate(Date.now() - 86_400_000, 'Europe/Paris');
+    const yesterday = localDate(Date.now() - 86_400_000, mission.timeZone);
     const sent = cli('reflect', 'tdf_sim_2025', '--date', yesterday, '--rpe', '7', '--legs', '3', '--mood', '4', '--sleep', '4', '--completed', 'yes', '--json');
     expect(sent.status).toBe(0);
     let reflections: { date: string }[] = [];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { runTodayNow, waitForStatus } from '../support/mission-client';
+import { missionAtLocalNoon, waitForStablePhase } from '../support/mission-client';
 import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { startTestDevServer } from '../support/dev-server';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -21,6 +21,10 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 /**
  * End to end on real parts: the Temporal CLI dev server, PostgreSQL, a loopback SMTP server, the
  * real activities with the synthetic athlete, and the worker the CLI uses.
+ *
+ * The dev server runs on the real clock, so the mission does the choosing: a copy of the TdF
+ * mission in a zone where it is now about noon (its 06:30 run time has passed, so today runs at
+ * once; midnight and the 22:00–06:00 quiet hours are hours away).
  */
 /** The mission's workflow id, set by the first test (it includes the athlete's opaque id). */
 let workflowId = '';
@@ -35,10 +39,13 @@ describe('the TdF mission on the dev server', () => {
   let connection: Connection;
   let client: Client;
   let out: string;
+  let mission: { file: string; timeZone: string };
+  const today = () => localDate(Date.now(), mission.timeZone);
 
   beforeAll(async () => {
     [server, db, smtp] = await Promise.all([startTestDevServer(), createTestDatabase('lanterne_e2e'), startSmtpSink()]);
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-out-'));
+    mission = missionAtLocalNoon(path.resolve(__dirname, '../../missions/tdf_sim_2025.toml'), out);
     resources = await openWorkerResources({
       databaseUrl: db.url,
       outputDir: out,
@@ -69,21 +76,17 @@ describe('the TdF mission on the dev server', () => {
   });
 
   it('runs today’s cycle: rows in PostgreSQL, a report in three formats, one e-mail, searchable in Temporal', async () => {
-    const mission = await loadMissionFile(path.resolve(__dirname, '../../missions/tdf_sim_2025.toml'));
-    const started = await startMission(client, resources.deps.memory, mission, { startDate: 'today' });
+    const started = await startMission(client, resources.deps.memory, await loadMissionFile(mission.file), { startDate: 'today' });
     const { handle } = started;
     workflowId = started.workflowId;
-    const today = localDate(Date.now(), 'Europe/Paris');
-    // The first day runs at once when started after 06:30 Paris; runNow covers the early morning.
-    // Until the mission file is loaded, updates and queries answer "still loading": retry.
-    await runTodayNow(handle);
-    const status = await waitForStatus(handle, (s) => s.lastDay?.date === today && s.phase !== 'running-day');
-    expect(status.lastDay).toMatchObject({ date: today });
+    const status = await waitForStablePhase(handle, { done: (s) => s.lastDay !== null, timeoutMs: 120_000 });
+    const day = today();
+    expect(status.lastDay).toMatchObject({ date: day });
     expect(['ok', 'degraded']).toContain(status.lastDay?.status);
 
-    const scope = ['rider', 'tdf_sim_2025', today];
+    const scope = ['rider', 'tdf_sim_2025', day];
     const run = await db.pool.query('select status, workflow_id from day_runs where athlete=$1 and mission_id=$2 and day=$3', scope);
-    expect(run.rows).toEqual([{ status: status.lastDay!.status, workflow_id: dayWorkflowId(workflowId, today) }]);
+    expect(run.rows).toEqual([{ status: status.lastDay!.status, workflow_id: dayWorkflowId(workflowId, day) }]);
     const decision = await db.pool.query('select count(*)::int as n from decisions where athlete=$1 and mission_id=$2 and day=$3', scope);
     expect(decision.rows[0].n).toBe(1);
     const classes = await db.pool.query('select suggestions from class_suggestions where athlete=$1 and mission_id=$2 and day=$3', scope);
@@ -92,33 +95,33 @@ describe('the TdF mission on the dev server', () => {
     expect(versions.rows).toEqual([{ hash: status.configHash }]);
 
     for (const ext of ['md', 'html', 'json']) {
-      expect(fs.existsSync(path.join(out, 'rider', 'tdf_sim_2025', `${today}.${ext}`))).toBe(true);
+      expect(fs.existsSync(path.join(out, 'rider', 'tdf_sim_2025', `${day}.${ext}`))).toBe(true);
     }
-    const report = JSON.parse(fs.readFileSync(path.join(out, 'rider', 'tdf_sim_2025', `${today}.json`), 'utf8'));
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'rider', 'tdf_sim_2025', `${day}.json`), 'utf8'));
     expect(report.decision.decision).toBe(status.lastDay!.decision);
 
     expect(smtp.messages).toHaveLength(1);
-    expect(smtp.messages[0].text).toContain(today);
+    expect(smtp.messages[0].text).toContain(day);
     expect(smtp.messages[0].html).toContain('<html');
 
     const listed: string[] = [];
     for await (const wf of client.workflow.list({ query: `LanterneMissionId = "tdf_sim_2025"` })) listed.push(wf.workflowId);
-    expect(listed).toEqual(expect.arrayContaining([workflowId, dayWorkflowId(workflowId, today)]));
+    expect(listed).toEqual(expect.arrayContaining([workflowId, dayWorkflowId(workflowId, day)]));
   }, 180_000);
 
   it('a forced re-run of today sends no second e-mail and leaves one row per step', async () => {
     const handle = client.workflow.getHandle(workflowId);
-    const today = localDate(Date.now(), 'Europe/Paris');
-    await expect(handle.executeUpdate(runNowUpdate, { args: [{}] })).rejects.toThrow();
+    const day = today();
+    await expect(handle.executeUpdate(runNowUpdate, { args: [{}] })).rejects.toThrow(); // today already ran
     const r = await handle.executeUpdate(runNowUpdate, { args: [{ force: true }] });
-    expect(r).toMatchObject({ date: today, rerun: true });
-    const status = await waitForStatus(handle, (s) => s.lastDay?.note === 'rerun' && s.phase !== 'running-day');
-    expect(status.lastDay).toMatchObject({ date: today, note: 'rerun' });
+    expect(r).toMatchObject({ date: day, rerun: true });
+    const status = await waitForStablePhase(handle, { done: (s) => s.lastDay?.note === 'rerun' });
+    expect(status.lastDay).toMatchObject({ date: day, note: 'rerun' });
     expect(smtp.messages).toHaveLength(1);
     const n = await db.pool.query(
       `select (select count(*) from decisions where mission_id='tdf_sim_2025' and day=$1)::int as decisions,
               (select count(*) from notifications where mission_id='tdf_sim_2025' and day=$1)::int as notifications`,
-      [today],
+      [day],
     );
     expect(n.rows[0]).toEqual({ decisions: 1, notifications: 1 });
   }, 180_000);

@@ -7,8 +7,8 @@ import { startTestDevServer } from '../support/dev-server';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../support/fake-openai-server';
-import { runTodayNow } from '../support/mission-client';
-import { dayWorkflowId, statusQuery } from '../../src/shared/mission-api';
+import { missionAtLocalNoon, waitForStablePhase } from '../support/mission-client';
+import { dayWorkflowId } from '../../src/shared/mission-api';
 import { loadMissionFile } from '../../src/mission';
 import { MemoryStore, migrate } from '../../src/memory';
 import { startMission } from '../../src/client/missions';
@@ -22,6 +22,9 @@ const ROOT = path.resolve(__dirname, '../..');
  * A worker process is killed (SIGKILL) in the middle of a day's cycle — while its planner call is
  * in flight — and a new worker process takes over: the day completes exactly once, with one row
  * per step and one e-mail.
+ *
+ * On the real clock: the mission is a copy of the TdF mission in a zone where it is now about noon,
+ * so today runs at once when it starts and midnight and the quiet hours are hours away.
  */
 describe('worker crash mid-cycle', () => {
   let server: RunningDevServer;
@@ -88,24 +91,16 @@ describe('worker crash mid-cycle', () => {
       // The workers find this key file in their state folder and encrypt with it; the client reads with it.
       const keys = openPayloadKeys({ env: {}, stateDir: path.join(out, 'state'), create: true })!;
       const client = new Client({ connection, dataConverter: payloadDataConverter(keys.ring) });
-      const today = localDate(Date.now(), 'Europe/Paris');
+      const mission = missionAtLocalNoon(path.join(ROOT, 'missions/tdf_sim_2025.toml'), out);
+      const today = localDate(Date.now(), mission.timeZone);
       await migrate(db.pool);
-      const mission = await loadMissionFile(path.join(ROOT, 'missions/tdf_sim_2025.toml'));
-      const { handle, workflowId } = await startMission(client, new MemoryStore(db.pool), mission, { startDate: 'today' });
-      await runTodayNow(handle);
+      const { handle, workflowId } = await startMission(client, new MemoryStore(db.pool), await loadMissionFile(mission.file), { startDate: 'today' });
       await waitFor('the planner call of worker A', async () => openai.requests.length >= 1, 90_000);
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
 
       startWorker('worker-b');
-      const status = await waitFor(
-        'the day to complete on worker B',
-        async () => {
-          const s = await handle.query(statusQuery);
-          return s.lastDay?.date === today && s.phase !== 'running-day' ? s : null;
-        },
-        150_000,
-      );
+      const status = await waitForStablePhase(handle, { done: (s) => s.lastDay?.date === today, timeoutMs: 150_000 });
       expect(['ok', 'degraded']).toContain(status.lastDay!.status);
       expect(openai.requests.length).toBeGreaterThanOrEqual(2); // the plan step was retried after the crash
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadMissionFile } from '../../mission';
 import { UserError } from '../../infra/user-error';
 import { action, output } from '../cli-support';
-import { checkDate } from './arguments';
+import { isoDate, typedOption } from './arguments';
 import { coachPreview } from './day-preview';
 import { formatCoachPreview } from './formatting';
 
@@ -11,7 +11,7 @@ export function registerCoachCommand(program: Command): void {
     .command('coach')
     .description('dry run of a mission day: observe → assess → reason → negotiate → plan → match, printed; records and notifies nothing')
     .requiredOption('--mission <file>', 'mission file')
-    .requiredOption('--date <YYYY-MM-DD>', 'a day of the mission')
+    .addOption(typedOption('--date <YYYY-MM-DD>', 'a day of the mission', isoDate).makeOptionMandatory())
     .option('--dry-run', 'required: compute and print only (the real run happens inside the mission workflow)')
     .option('--json', 'print JSON')
     .addHelpText(
@@ -27,9 +27,8 @@ export function registerCoachCommand(program: Command): void {
             'add --dry-run to preview the day, or start the mission with `lanterne mission start <file>` / `lanterne up`',
           );
         }
-        const date = checkDate(o.date, '--date');
         const mission = await loadMissionFile(o.mission);
-        const p = await coachPreview(mission, date, process.env);
+        const p = await coachPreview(mission, o.date, process.env);
         output(Boolean(o.json), p, () => formatCoachPreview(p));
       }),
     );

@@ -12,7 +12,7 @@ import { PgTokenStore, loadSecretKey } from '../../secrets';
 import { connectProvider, isObservationError, type ConnectResult } from '../../observation';
 import { UserError } from '../../infra/user-error';
 import { action, output } from '../cli-support';
-import { checkAthlete, checkProvider, positiveInt, type ConnectProvider } from './arguments';
+import { athleteHandle, checkAthlete, checkProvider, oneOf, positiveInt, PROVIDERS, typedArgument, typedOption, type ConnectProvider } from './arguments';
 import { table } from './formatting';
 
 /** Env vars `connect <provider>` needs that are not set (names only). */
@@ -88,9 +88,10 @@ function showConsent(openBrowser: boolean) {
 
 export function registerConnectCommand(program: Command): void {
   program
-    .command('connect [provider]')
+    .command('connect')
+    .addArgument(typedArgument('[provider]', PROVIDERS.join(' or '), oneOf(PROVIDERS)))
     .description('connect Oura or Strava (OAuth2 in the browser, tokens stored encrypted), or show connections with --status')
-    .option('--athlete <handle>', 'the athlete the tokens belong to')
+    .addOption(typedOption('--athlete <handle>', 'the athlete the tokens belong to', athleteHandle))
     .option('--mission <file>', 'take the athlete from this mission file')
     .option('--status', 'list connected providers and token expiry (never token values)')
     .option('--port <n>', 'loopback callback port (default LANTERNE_OAUTH_CALLBACK_PORT or 8765; must match the app’s redirect URI; 0 = any)', positiveInt('--port', 0))

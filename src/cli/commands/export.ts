@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../../infra/atomic-file';
 import { outputDir } from '../../infra/project-paths';
 import { UserError } from '../../infra/user-error';
 import { action, databaseUrl, output } from '../cli-support';
-import { checkAthlete, checkDate, checkMissionId, checkRepo } from './arguments';
+import { athleteHandle, githubRepository, isoDate, missionId as missionIdValue, typedArgument, typedOption } from './arguments';
 import { buildExportArchive, type ExportBundle } from './export-archive';
 import { ensurePrivateRepository, publishToGitHub, type PublishResult, type RepositoryVisibility } from './github-publish';
 
@@ -27,27 +27,25 @@ async function resolveAthlete(memory: MemoryStore, missionId: string, athlete: s
 
 export function registerExportCommand(program: Command): void {
   program
-    .command('export <missionId>')
+    .command('export')
+    .addArgument(typedArgument('<missionId>', 'the mission’s id', missionIdValue))
     .description('write one .tar.gz with the reports from output/<athlete>/<missionId>/ and the mission’s recorded days (JSON) for a date range')
-    .requiredOption('--from <YYYY-MM-DD>', 'first day (inclusive)')
-    .requiredOption('--to <YYYY-MM-DD>', 'last day (inclusive)')
-    .option('--athlete <handle>', 'the athlete, when several have a mission with this id')
+    .addOption(typedOption('--from <YYYY-MM-DD>', 'first day (inclusive)', isoDate).makeOptionMandatory())
+    .addOption(typedOption('--to <YYYY-MM-DD>', 'last day (inclusive)', isoDate).makeOptionMandatory())
+    .addOption(typedOption('--athlete <handle>', 'the athlete, when several have a mission with this id', athleteHandle))
     .option('--out <file>', 'archive to write (default <missionId>_<from>_<to>.tar.gz in the current folder)')
-    .option('--publish <owner/repo>', 'also upload the archive to this private GitHub repository (GITHUB_TOKEN with contents: write)')
+    .addOption(typedOption('--publish <owner/repo>', 'also upload the archive to this private GitHub repository (GITHUB_TOKEN with contents: write)', githubRepository))
     .option('--allow-public', 'with --publish: also upload to a public repository (the archive holds HRV, sleep and notes)')
     .option('--publish-path <path>', 'path in the repository (default lanterne-exports/<archive name>)')
     .option('--branch <name>', 'branch to publish to (default: the repository’s default branch)')
     .option('--json', 'print JSON')
     .addHelpText('after', '\nReads DATABASE_URL (or the one `lanterne up` runs), LANTERNE_OUTPUT_DIR, GITHUB_TOKEN and GITHUB_API_URL (default https://api.github.com).')
     .action(
-      action(async (missionIdArg: string, o: { from: string; to: string; athlete?: string; out?: string; publish?: string; allowPublic?: boolean; publishPath?: string; branch?: string; json?: boolean }) => {
-        const missionId = checkMissionId(missionIdArg);
-        const from = checkDate(o.from, '--from');
-        const to = checkDate(o.to, '--to');
-        if (from > to) throw new UserError(`--from ${from} is after --to ${to}`);
-        if (o.athlete) checkAthlete(o.athlete);
-        const target = o.publish ? checkRepo(o.publish) : null;
-        if (o.allowPublic && !target) throw new UserError('--allow-public only goes with --publish <owner/repo>');
+      action(async (missionId: string, o: { from: string; to: string; athlete?: string; out?: string; publish?: { owner: string; repo: string }; allowPublic?: boolean; publishPath?: string; branch?: string; json?: boolean }) => {
+        const { from, to } = o;
+        if (from > to) throw new UserError(`--from ${from} is after --to ${to}`, 'give the first day with --from and the last with --to');
+        const target = o.publish ?? null;
+        if (o.allowPublic && !target) throw new UserError('--allow-public only goes with --publish <owner/repo>', 'add --publish <owner/repo>, or leave --allow-public out');
         if (target && !process.env.GITHUB_TOKEN) throw new UserError('--publish needs GITHUB_TOKEN', 'set GITHUB_TOKEN to a token with the permission contents: write on the repository');
         const github = target ? { ...target, token: process.env.GITHUB_TOKEN, apiUrl: process.env.GITHUB_API_URL } : null;
         // Before anything is read or written: a public repository is refused unless --allow-public.
@@ -85,7 +83,7 @@ export function registerExportCommand(program: Command): void {
             [
               `wrote ${file} (${bundle.archive.length} bytes): ${bundle.reports.length} report files and ${bundle.days} recorded days of ${missionId} (${bundle.athlete}), ${from} to ${to}`,
               ...(bundle.reports.length === 0 ? [`  note: no reports under ${path.join(outputDir(), bundle.athlete, missionId)} for those dates`] : []),
-              ...(published ? [`published to ${o.publish}:${published.path} (${published.visibility} repository)${published.htmlUrl ? ` ${published.htmlUrl}` : ''}`] : []),
+              ...(published ? [`published to ${target!.owner}/${target!.repo}:${published.path} (${published.visibility} repository)${published.htmlUrl ? ` ${published.htmlUrl}` : ''}`] : []),
             ].join('\n'),
         );
       }),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadMissionFile } from '../../mission';
 import { action, output } from '../cli-support';
-import { checkDate } from './arguments';
+import { isoDate, typedOption } from './arguments';
 import { observePreview } from './day-preview';
 import { formatObservePreview } from './formatting';
 
@@ -10,7 +10,7 @@ export function registerObserveCommand(program: Command): void {
     .command('observe')
     .description('print the normalised observation (every missing part with why) and the load figures the coach would see for a date; writes nothing')
     .requiredOption('--mission <file>', 'mission file')
-    .requiredOption('--date <YYYY-MM-DD>', 'the day to observe (the athlete’s local date)')
+    .addOption(typedOption('--date <YYYY-MM-DD>', 'the day to observe (the athlete’s local date)', isoDate).makeOptionMandatory())
     .option('--json', 'print JSON')
     .addHelpText(
       'after',
@@ -19,9 +19,8 @@ export function registerObserveCommand(program: Command): void {
     )
     .action(
       action(async (o: { mission: string; date: string; json?: boolean }) => {
-        const date = checkDate(o.date, '--date');
         const mission = await loadMissionFile(o.mission);
-        const p = await observePreview(mission, date, process.env);
+        const p = await observePreview(mission, o.date, process.env);
         const { wellness: _w, ...shown } = p;
         void _w;
         output(Boolean(o.json), shown, () => formatObservePreview(p));

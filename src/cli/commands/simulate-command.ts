@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action, output } from '../cli-support';
-import { checkDate, positiveInt } from './arguments';
+import { isoDateOr, positiveInt, typedOption } from './arguments';
 import { simulateMission, type SimulationResult } from './simulate';
 import { progressBar, table } from './formatting';
 
@@ -19,7 +19,7 @@ export function registerSimulateCommand(program: Command): void {
     .command('simulate <file>')
     .description('run a whole mission on the Temporal time-skipping test server with the synthetic athlete, then print a table of the days')
     .option('--days <n>', 'simulate only the first n days', positiveInt('--days'))
-    .option('--start-date <date>', 'move the calendar to start on YYYY-MM-DD (today or later) or "today"', 'today')
+    .addOption(typedOption('--start-date <date>', 'move the calendar to start on YYYY-MM-DD (today or later) or "today"', isoDateOr('today')).default('today'))
     .option('--output <dir>', 'keep the reports in this folder (default: a temporary folder, removed at the end)')
     .option('--llm', 'let the planner ask the model (OPENAI_API_KEY); by default the templates plan, which is fast')
     .option('--json', 'print JSON')
@@ -31,7 +31,6 @@ export function registerSimulateCommand(program: Command): void {
     )
     .action(
       action(async (file: string, o: { days?: number; startDate: string; output?: string; llm?: boolean; json?: boolean }) => {
-        if (o.startDate !== 'today') checkDate(o.startDate, '--start-date');
         const tty = Boolean(process.stderr.isTTY);
         let lastLine = '';
         const result = await simulateMission({

@@ -84,7 +84,7 @@ describe('lanterne connect', () => {
   it('rejects an unknown provider and a denied consent clearly', async () => {
     const bad = await runCli(['connect', 'garmin', '--athlete', 'rider'], env());
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('unknown provider "garmin"');
+    expect(bad.stderr).toContain('provider garmin is not accepted');
     oura.denyConsent = true;
     try {
       const run = startCli(['connect', 'oura', '--athlete', 'rider', '--port', '0', '--no-browser'], env());

@@ -51,7 +51,7 @@ describe('lanterne simulate', () => {
     expect(past.stderr).toContain('--start-date 2020-01-01 is in the past');
     const days = await runCli(['simulate', 'missions/tdf_sim_2025.toml', '--days', '0'], cleanEnv());
     expect(days.code).toBe(1);
-    expect(days.stderr).toContain('--days must be a whole number ≥ 1');
+    expect(days.stderr).toContain('--days 0 is not a whole number ≥ 1');
     expect(days.stderr).not.toContain('unexpected');
   });
 });

@@ -42,7 +42,10 @@ describe('mistakes in the setup get one clear line, and nothing is left running'
   it('`up` with a mission file that does not exist stops before starting anything', async () => {
     const r = await run(['bin/lanterne.js', 'up', '--mission', 'missions/nope.toml'], { PATH: process.env.PATH ?? '', LANTERNE_STATE_DIR: path.join(tmp, 'state-1') });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim()).toBe(`lanterne: mission file not found: ${path.join(ROOT, 'missions/nope.toml')}`);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `lanterne: mission file not found: ${path.join(ROOT, 'missions/nope.toml')}`,
+      '  → check the path; the shipped missions are in missions/ (e.g. missions/tdf_sim_2025.toml)',
+    ]);
     expect(fs.existsSync(path.join(tmp, 'state-1', 'logs'))).toBe(false);
   });
 

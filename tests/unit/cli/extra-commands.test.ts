@@ -10,21 +10,22 @@ import { loadMissionFile } from '../../../src/mission';
 describe('argument checks', () => {
   it('accepts real calendar dates only, naming the option', () => {
     expect(checkDate('2025-07-05', '--date')).toBe('2025-07-05');
-    expect(() => checkDate('2025-7-5', '--date')).toThrow('--date "2025-7-5" is not a date');
+    expect(() => checkDate('2025-7-5', '--date')).toThrow('--date 2025-7-5 is not a date');
+    expect(() => checkDate('5 July', '--date')).toThrow('--date "5 July" is not a date');
     expect(() => checkDate('2025-02-29', '--from')).toThrow('--from 2025-02-29 is not a calendar date');
     expect(() => checkDate(undefined, '--to')).toThrow('--to is required');
   });
   it('checks counts, mission ids, repositories and providers', () => {
     expect(positiveInt('--days')('3')).toBe(3);
-    expect(() => positiveInt('--days')('0')).toThrow('--days must be a whole number ≥ 1');
+    expect(() => positiveInt('--days')('0')).toThrow('--days 0 is not a whole number ≥ 1');
     expect(() => positiveInt('--days')('2.5')).toThrow('--days');
     expect(positiveInt('--port', 0)('0')).toBe(0);
     expect(checkMissionId('tdf_sim_2025')).toBe('tdf_sim_2025');
-    expect(() => checkMissionId('../etc')).toThrow('mission id "../etc" is not valid');
+    expect(() => checkMissionId('../etc')).toThrow('mission id ../etc is not valid');
     expect(checkRepo('alice/training-log')).toEqual({ owner: 'alice', repo: 'training-log' });
     expect(() => checkRepo('alice')).toThrow('is not a GitHub repository');
     expect(checkProvider('strava')).toBe('strava');
-    expect(() => checkProvider('garmin')).toThrow('unknown provider "garmin"');
+    expect(() => checkProvider('garmin')).toThrow('provider garmin is not accepted');
   });
   it('lists the variables connect needs that are missing', () => {
     expect(missingConnectEnv('oura', { OURA_CLIENT_ID: 'x', DATABASE_URL: 'postgres://' })).toEqual(['OURA_CLIENT_SECRET', 'LANTERNE_SECRET_KEY']);
