@@ -44,7 +44,7 @@ describe('lanterne evaluate', () => {
     expect(seed.stderr).toContain('--seed "no spaces" is not accepted');
     const n = await runCli(['evaluate', '--athletes', '0'], cleanEnv());
     expect(n.code).toBe(1);
-    expect(n.stderr).toContain('--athletes must be a whole number ≥ 1');
+    expect(n.stderr).toContain('--athletes 0 is not a whole number ≥ 1');
     const missing = await runCli(['evaluate', '--mission', 'missions/nope.toml'], cleanEnv());
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.toml');

@@ -141,7 +141,7 @@ describe('the mistakes named in issue 10', () => {
     // The shared message validators' words, before any server call.
     [['override', 'tdf_sim_2025', 'set-ftp', '--ftp', '5000'], 'set-ftp needs ftpW as whole watts from 50 to 600 (got 5000)'],
     [['override', 'tdf_sim_2025', 'shift', '--days', '0'], 'shift needs days as a whole number from -60 to 60, not 0 (got 0)'],
-    [['override', 'tdf_sim_2025', 'set-channels', '--channels', 'email,pigeon'], 'unknown channel "pigeon"; accepted: email, sms, twilio'],
+    [['override', 'tdf_sim_2025', 'set-channels', '--channels', 'email,pigeon'], 'set-channels needs channels from email, sms, twilio (got "pigeon")'],
     [['reflect', 'tdf_sim_2025', ...ftp, '--legs', '9'], 'legs must be a whole number from 1 to 5 (got 9)'],
     // Unknown commands and options: the closest one is suggested, even with --help.
     [['mision'], 'unknown command "mision"', /did you mean `lanterne mission`\?/],
@@ -158,9 +158,13 @@ describe('the mistakes named in issue 10', () => {
     if (hint) expect(r.stderr.split('\n')[1]).toMatch(hint);
   });
 
-  it('a correct command does reach the (absent) server: the refusals above are not connection errors', async () => {
+  it('a correct command does reach the (absent) servers: the refusals above are not connection errors', async () => {
+    // `mission status` first finds the mission's workflow in the database (its id includes the athlete's), then asks Temporal.
     const r = await runCli(['mission', 'status', 'tdf_sim_2025', '--upcoming', '3'], noServers());
-    expectOneLineRefusal(r, `no Temporal server answers at 127.0.0.1:${closedPort}`);
+    expectOneLineRefusal(r, `the database does not answer: connect ECONNREFUSED 127.0.0.1:${closedPort}`);
+    const { DATABASE_URL: _none, ...withoutDatabase } = noServers();
+    const legacy = await runCli(['mission', 'status', 'tdf_sim_2025', '--upcoming', '3'], withoutDatabase);
+    expectOneLineRefusal(legacy, `no Temporal server answers at 127.0.0.1:${closedPort}`);
   });
 
   it('--help and --version still print and exit 0', async () => {
