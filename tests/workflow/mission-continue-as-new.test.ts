@@ -3,7 +3,7 @@ import { localDate, localTime } from '../../src/domain/schedule';
 import { overrideUpdate, reflectSignal, statusQuery, upcomingQuery } from '../../src/shared/mission-api';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
-import { dayOneDone, startMission, statusWhen, withWorker } from './mission-harness';
+import { dayOneDone, sleepUntilLocal, startMission, statusWhen, withWorker } from './mission-harness';
 import { addDays } from '../../src/domain/iso-date';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -30,7 +30,7 @@ describe('continue-as-new in the middle of a mission', () => {
       await statusWhen(handle, (s) => s.reflections.length === 1, 'the reflection');
 
       // Let days 2 and 3 run: the workflow continues as new after day 2.
-      await suite.env.sleep('2 days');
+      await sleepUntilLocal(suite.env, addDays(today, 2), '12:00', TZ);
       const mid = await statusWhen(handle, (s) => s.lastDay?.date === addDays(today, 2), 'day 3 done');
       expect(mid.counters.continuedAsNew).toBe(1);
       const description = await handle.describe();

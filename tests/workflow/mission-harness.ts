@@ -8,6 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle, type WorkflowHandleWith
 import { missionWorkflow, type MissionWorkflowOptions } from '../../src/workflows/mission';
 import { missionWorkflowId, runNowUpdate, statusQuery, type MissionStatus } from '../../src/shared/mission-api';
 import type { IsoDate } from '../../src/domain/types';
+import { zonedInstant } from '../../src/domain/schedule';
 import { uniqueTaskQueue } from '../support/temporal';
 import { fakeMission, missionArgs } from '../support/fake-activities';
 
@@ -38,6 +39,17 @@ export async function startMission(
     args: [missionArgs(fakeMission(), { startDate, options })],
   });
   return { handle, taskQueue };
+}
+
+/**
+ * Skips the test server's clock to `time` on `date` in `timeZone` (an instant, not a duration:
+ * "two days later" from 06:29 would stop a minute short of the 06:30 run).
+ */
+export async function sleepUntilLocal(env: TestWorkflowEnvironment, date: IsoDate, time: string, timeZone: string): Promise<void> {
+  const at = zonedInstant(date, time, timeZone);
+  const now = await env.currentTimeMs();
+  if (at <= now) throw new Error(`${date} ${time} ${timeZone} has passed already (now ${new Date(now).toISOString()})`);
+  await env.sleep(at - now);
 }
 
 /**

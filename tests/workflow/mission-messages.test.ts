@@ -4,7 +4,7 @@ import { overrideUpdate, reflectSignal, runNowUpdate, statusQuery, upcomingQuery
 import type { MissionSummaryInput } from '../../src/shared/activity-api';
 import { useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission, missionArgs } from '../support/fake-activities';
-import { dayOneDone, rejection, startMission, statusWhen, withWorker } from './mission-harness';
+import { dayOneDone, rejection, sleepUntilLocal, startMission, statusWhen, withWorker } from './mission-harness';
 import { uniqueTaskQueue } from '../support/temporal';
 import { missionWorkflow } from '../../src/workflows/mission';
 import { missionWorkflowId } from '../../src/shared/mission-api';
@@ -44,7 +44,7 @@ describe('pause and resume', () => {
       const whilePaused = await handle.query(statusQuery);
       expect(whilePaused).toMatchObject({ paused: true, pauseReason: 'flu', phase: 'paused', nextRunAt: null });
 
-      await suite.env.sleep('2 days'); // days 2 and 3 pass at 06:30 while paused
+      await sleepUntilLocal(suite.env, addDays(today, 2), '12:00', TZ); // days 2 and 3 pass at 06:30 while paused
       expect(calls.map((c) => c.date)).toEqual([today]);
 
       await handle.executeUpdate(overrideUpdate, { args: [{ kind: 'resume' }] });
