@@ -498,6 +498,8 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
       if (changed()) return 'changed';
       seenData = dataVersion;
       const d = mission().days[index];
+      // An event counts for the morning of its own date: one that lands the evening before is about that day.
+      if (localDate(Date.now(), tz()) !== d.date) continue;
       const earliestAt = zonedInstant(d.date, earliestTimeOf(mission()), tz());
       if (Date.now() < earliestAt) {
         // Too early: wait for the earliest time (still listening), then look at the data.
