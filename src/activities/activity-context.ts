@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { jsonLog } from '../infra/json-logger';
 
 /** Keeps a long call alive in Temporal's eyes: heartbeats every 10 s until it settles. */
 export async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
@@ -22,5 +23,18 @@ export function attempt(): number {
     return Context.current().info.attempt;
   } catch {
     return 1;
+  }
+}
+
+/**
+ * The activity's logger (Temporal's, with the workflow and activity ids) inside an activity; the
+ * process's JSON logger when called directly (dry runs, tests).
+ */
+export function activityLog(): { info(message: string, meta?: Record<string, unknown>): void; warn(message: string, meta?: Record<string, unknown>): void } {
+  try {
+    return Context.current().log;
+  } catch {
+    const logger = jsonLog();
+    return { info: (message, meta) => logger.info(meta ?? {}, message), warn: (message, meta) => logger.warn(meta ?? {}, message) };
   }
 }

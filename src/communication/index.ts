@@ -23,3 +23,4 @@ export { createSmtpMailer, stableMessageId, MailError } from './mailer';
 export type { Mailer, MailMessage } from './mailer';
 export { renderSmsText, createTwilioSender, createGatewaySender, TwilioSendError, SMS_MAX_CHARS } from './sms';
 export type { SmsSender } from './sms';
+export { renderRideCheckIn, type RideCheckIn } from './ride-check-in';

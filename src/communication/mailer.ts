@@ -102,8 +102,10 @@ function toMailError(err: unknown): MailError {
  * A Message-ID that depends only on mission, day and channel: every attempt to send the same
  * notification carries the same id, which mail systems (e.g. Gmail) use to drop duplicates.
  */
-export function stableMessageId(scope: string, day: IsoDate, channel: Channel, from: string | null): string {
-  const hash = createHash('sha256').update(`lanterne\0${scope}\0${day}\0${channel}`).digest('hex').slice(0, 32);
+export function stableMessageId(scope: string, day: IsoDate, channel: Channel, from: string | null, message = 'day'): string {
+  // The day's report keeps the id it always had; another message of the day gets its own.
+  const identity = message === 'day' ? `lanterne\0${scope}\0${day}\0${channel}` : `lanterne\0${scope}\0${day}\0${channel}\0${message}`;
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 32);
   const addr = from ? addressOf(from) : null;
   const domain = addr ? addr.slice(addr.lastIndexOf('@') + 1) : 'lanterne.local';
   return `<lanterne.${hash}@${domain}>`;

@@ -8,7 +8,7 @@
 import type { Channel, IsoDate } from '../domain/types';
 import { createSmtpMailer, stableMessageId, type Mailer } from './mailer';
 import { routeChannels, secretsOf, type ChannelRoute, type NotifyConfig } from './notify-config';
-import type { Outbox } from './outbox';
+import { DEFAULT_MESSAGE_KEY, type Outbox } from './outbox';
 import { quietHoursDecision, type QuietHours } from '../domain/quiet-hours';
 import { renderHtml, renderPlainText, reportSubject } from './report';
 import type { DayReport, NotificationOutcome } from './report-model';
@@ -27,6 +27,26 @@ export interface NotifyRequest {
   report: DayReport;
   /** When given, nothing is sent inside quiet hours: the result is `deferred` with the instant to retry. */
   quiet?: { timezone: string; quietHours: QuietHours | null };
+}
+
+/**
+ * A message other than the day's report, e.g. "how did that ride go?" after a Strava activity: its
+ * own outbox key (`message`, e.g. `ride:<strava id>`), so it goes out once however often it is asked.
+ */
+export interface MessageRequest {
+  missionId: string;
+  date: IsoDate;
+  channels: Channel[];
+  message: { key: string; subject: string; text: string; html?: string; sms: string };
+}
+
+/** What one notification sends, whichever message it is. */
+interface Content {
+  messageKey: string;
+  subject: string;
+  text: string;
+  html?: string;
+  sms: string;
 }
 
 export type ChannelTransport = 'email' | 'sms-gateway' | 'twilio';
@@ -78,6 +98,8 @@ export interface NotifierDeps {
 
 export interface Notifier {
   notifyDay(request: NotifyRequest): Promise<NotifyResult>;
+  /** Sends another message of the day (its own outbox key: once per mission, day, channel and key). */
+  notifyMessage(request: MessageRequest): Promise<NotifyResult>;
   /** Closes the SMTP connection pool it opened. */
   close(): void;
 }
@@ -105,32 +127,32 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   };
   const clean = (text: string): string => redact(text, secrets).slice(0, MAX_REASON);
 
-  async function send(route: Exclude<ChannelRoute, { kind: 'skip' }>, req: NotifyRequest): Promise<string> {
-    const key = { scope: req.missionId, day: req.date, channel: route.channel };
+  async function send(route: Exclude<ChannelRoute, { kind: 'skip' }>, req: { missionId: string; date: IsoDate }, content: Content): Promise<string> {
+    const key = { scope: req.missionId, day: req.date, channel: route.channel, message: content.messageKey };
     switch (route.kind) {
       case 'email': {
         const sent = await mailer().send({
           to: route.to,
-          subject: reportSubject(req.report),
-          text: renderPlainText(req.report),
-          html: renderHtml(req.report),
-          messageId: stableMessageId(req.missionId, req.date, route.channel, config.smtp?.from ?? null),
+          subject: content.subject,
+          text: content.text,
+          html: content.html,
+          messageId: stableMessageId(req.missionId, req.date, route.channel, config.smtp?.from ?? null, content.messageKey),
           headers: { 'X-Lanterne-Mission': req.missionId, 'X-Lanterne-Date': req.date },
         });
         return sent.messageId;
       }
       case 'sms-gateway':
-        return (await createGatewaySender(mailer(), route.to, config.smtp?.from ?? null).send(renderSmsText(req.report), key)).providerId;
+        return (await createGatewaySender(mailer(), route.to, config.smtp?.from ?? null).send(content.sms, key)).providerId;
       case 'twilio':
-        return (await twilioClient().send(renderSmsText(req.report), key)).providerId;
+        return (await twilioClient().send(content.sms, key)).providerId;
     }
   }
 
-  async function notifyChannel(route: ChannelRoute, req: NotifyRequest): Promise<ChannelResult> {
+  async function notifyChannel(route: ChannelRoute, req: { missionId: string; date: IsoDate }, content: Content): Promise<ChannelResult> {
     const { channel } = route;
     const transport: ChannelTransport | null = route.kind === 'skip' ? null : route.kind;
     const base = { channel, transport };
-    const key = { scope: req.missionId, day: req.date, channel };
+    const key = { scope: req.missionId, day: req.date, channel, message: content.messageKey };
     let claim;
     try {
       claim = await outbox.claim(key);
@@ -161,7 +183,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
     let providerId: string;
     try {
-      providerId = await send(route, req);
+      providerId = await send(route, req, content);
     } catch (err) {
       const reason = clean(errorText(err));
       try {
@@ -178,6 +200,17 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       return { ...base, status: 'sent', providerId, reason: clean(`sent, but the outbox could not record it: ${errorText(err)}`) };
     }
     return { ...base, status: 'sent', providerId };
+  }
+
+  async function sendAll(req: { missionId: string; date: IsoDate; channels: Channel[] }, content: Content): Promise<NotifyResult> {
+    const routes = routeChannels(req.channels, config);
+    const channels = await Promise.all(routes.map((route) => notifyChannel(route, req, content)));
+    for (const c of channels) {
+      log({ event: 'notify.channel', missionId: req.missionId, date: req.date, message: content.messageKey, channel: c.channel, status: c.status, reason: c.reason ?? null });
+    }
+    const summary = summarise(channels);
+    const retryable = summary === 'in_progress' || channels.some((c) => c.status === 'failed' && c.retryable === true);
+    return { missionId: req.missionId, date: req.date, summary, deferredUntil: null, channels, retryable };
   }
 
   return {
@@ -201,14 +234,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           };
         }
       }
-      const routes = routeChannels(req.channels, config);
-      const channels = await Promise.all(routes.map((route) => notifyChannel(route, req)));
-      for (const c of channels) {
-        log({ event: 'notify.channel', missionId: req.missionId, date: req.date, channel: c.channel, status: c.status, reason: c.reason ?? null });
-      }
-      const summary = summarise(channels);
-      const retryable = summary === 'in_progress' || channels.some((c) => c.status === 'failed' && c.retryable === true);
-      return { missionId: req.missionId, date: req.date, summary, deferredUntil: null, channels, retryable };
+      return sendAll(req, { messageKey: DEFAULT_MESSAGE_KEY, subject: reportSubject(req.report), text: renderPlainText(req.report), html: renderHtml(req.report), sms: renderSmsText(req.report) });
+    },
+    async notifyMessage(req) {
+      if (!req.message.key || req.message.key === DEFAULT_MESSAGE_KEY) throw new Error(`notifyMessage needs a message key other than "${DEFAULT_MESSAGE_KEY}" (the day's report)`);
+      return sendAll(req, { messageKey: req.message.key, subject: req.message.subject, text: req.message.text, html: req.message.html, sms: req.message.sms });
     },
     close() {
       ownMailer?.close();

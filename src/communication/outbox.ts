@@ -31,6 +31,9 @@ import type { Channel, IsoDate } from '../domain/types';
 /** `pending`: recorded, not claimed; `sending`: claimed, in flight; the rest are outcomes. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
 
+/** The message key of the day's report (other messages of the day have their own, e.g. `ride:<id>`). */
+export const DEFAULT_MESSAGE_KEY = 'day';
+
 /** One notification. */
 export interface OutboxKey {
   /** The mission id. */

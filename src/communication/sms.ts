@@ -22,7 +22,7 @@ export interface SentSms {
 
 export interface SmsSender {
   /** `key` identifies the notification (mission/day/channel) for providers that can use it. */
-  send(text: string, key: { scope: string; day: IsoDate; channel: Channel }): Promise<SentSms>;
+  send(text: string, key: { scope: string; day: IsoDate; channel: Channel; message?: string }): Promise<SentSms>;
 }
 
 const REPLACEMENTS: Record<string, string> = {
@@ -82,7 +82,7 @@ export function createGatewaySender(mailer: Mailer, address: string, from: strin
         to: [address],
         subject: '',
         text,
-        messageId: stableMessageId(key.scope, key.day, key.channel, from),
+        messageId: stableMessageId(key.scope, key.day, key.channel, from, key.message),
       });
       return { providerId: sent.messageId };
     },

@@ -3,12 +3,13 @@ import type { Channel, IsoDate } from '../domain/types';
 import { assertIsoDate } from '../domain/iso-date';
 import { DAY, ScopedPg, checkScope, isoOrNull, toNotification } from './pg-support';
 import type { ClaimResult, MissionScope, NotificationRecord } from './records';
+import { DEFAULT_MESSAGE_KEY } from '../communication/outbox';
 
 const OUTBOX_COLUMNS =
   'channel, message_key, status, attempts, claimed_by, claimed_at, lease_expires_at, sent_at, detail, provider_message_id';
 
-/** The message of a day when it has one per channel: the daily report. */
-export const DEFAULT_MESSAGE_KEY = 'day';
+/** The message of a day when it has one per channel: the daily report (the notifier's own constant). */
+export { DEFAULT_MESSAGE_KEY };
 
 /**
  * How long a claim lasts unless its owner marks it first (ms). It must outlast one send (SMTP and

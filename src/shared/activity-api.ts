@@ -73,8 +73,8 @@ export interface MissionActivities {
   deliverDay(key: DayKey, input: DeliverDayInput): Promise<DeliveredDay>;
   /** Whether today's wearable data has landed (after a webhook event). */
   dayDataReady(key: DayKey): Promise<{ ready: boolean; why: string }>;
-  /** A Strava activity was created or updated: record what was ridden, and once per ride ask how it went. */
-  recordRide(scope: Scope, event: Extract<DataReadyInput, { provider: 'strava' }>): Promise<void>;
+  /** A Strava activity was created or updated: record what was ridden, and once per new ride ask how it went (not in quiet hours, on the workflow's clock). */
+  recordRide(scope: Scope, event: Extract<DataReadyInput, { provider: 'strava' }>, at: { nowMs: number }): Promise<{ asked: boolean }>;
   recordDayFailure(key: Pick<DayKey, 'missionId' | 'athlete' | 'date' | 'dayWorkflowId' | 'configHash'>, message: string): Promise<void>;
   recordReflection(scope: Scope, reflection: Reflection | null): Promise<void>;
   /** Records an override and, when it changes the mission, its new config version — one transaction; returns the hash to run under. */

@@ -218,7 +218,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
     if (event.aspect === 'delete') return;
     pendingWrites++;
     try {
-      await provider.recordRide(scope(), event);
+      await provider.recordRide(scope(), event, { nowMs: Date.now() });
     } catch (err) {
       log.warn('ride not recorded', { missionId: mission().id, error: rootCauseMessage(err) });
     } finally {

@@ -51,6 +51,7 @@ describe('notifications under activity retries', () => {
           if (attempt === 1) throw new Error('worker lost right after the SMTP server accepted the message');
           return result;
         },
+        notifyMessage: (req) => real.notifyMessage(req),
         close: () => real.close(),
       };
     };

@@ -140,6 +140,7 @@ export function fakeActivities(mission: MissionConfig, now: () => Promise<number
     },
     async recordRide(_scope, event) {
       rides.push(event);
+      return { asked: event.provider === 'strava' && event.aspect === 'create' };
     },
     async recordDayFailure(key, message) {
       failures.push(`${key.date}: ${message}`);

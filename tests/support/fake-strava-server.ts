@@ -208,6 +208,18 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
       return json(res, 200, matching.slice((page - 1) * perPage, page * perPage), headers);
     }
 
+    const one = /^\/api\/v3\/activities\/(\d+)$/.exec(u.pathname);
+    if (one && req.method === 'GET') {
+      const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!state.validAccessTokens.has(token)) {
+        return json(res, 401, { message: 'Authorization Error', errors: [{ resource: 'Athlete', field: 'access_token', code: 'invalid' }] }, headers);
+      }
+      // DetailedActivity: the summary's fields and more (Strava answers 404 for an activity that is not the athlete's).
+      const found = state.activities.find((a) => String(a.id) === one[1]);
+      if (found) return json(res, 200, { ...found, resource_state: 3, description: null, calories: 612 }, headers);
+      return json(res, 404, { message: 'Record Not Found', errors: [{ resource: 'Activity', field: 'id', code: 'not found' }] }, headers);
+    }
+
     json(res, 404, { message: 'Record Not Found' }, headers);
   };
 
