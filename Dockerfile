@@ -14,7 +14,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
-COPY missions ./missions
+# No missions/: a mission travels as data from the client that starts it.
 COPY data ./data
 USER node
 CMD ["node", "bin/lanterne.js", "worker"]

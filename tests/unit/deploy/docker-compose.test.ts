@@ -59,7 +59,10 @@ describe('docker-compose.yml', () => {
     expect(db.hostname).toBe('lanterne-db');
     expect(s['lanterne-db'].environment).toMatchObject({ POSTGRES_USER: db.username, POSTGRES_DB: db.pathname.slice(1), POSTGRES_PASSWORD: db.password });
     expect(Object.keys(w.depends_on as object)).toEqual(expect.arrayContaining(['temporal', 'lanterne-db']));
-    expect(fs.existsSync(path.join(ROOT, 'Dockerfile'))).toBe(true);
+    // The worker image holds no mission files: missions travel as data from the client.
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^CMD \["node", "bin\/lanterne\.js", "worker"\]$/m);
+    expect(dockerfile).not.toMatch(/^COPY\s+missions\b/m);
   });
 
   it('puts no secrets in the file', () => {
