@@ -5,7 +5,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import { startTestDevServer } from '../../support/dev-server';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { waitForStatus } from '../../support/mission-client';
+import { missionAtLocalNoon, waitForStatus } from '../../support/mission-client';
 import { postOuraEvent, startFakeOuraServer, type FakeOuraServer } from '../../support/fake-oura-server';
 import { openWorkerResources, type WorkerResources } from '../../../src/worker/activity-deps';
 import { createWorker } from '../../../src/worker/run-worker';
@@ -152,5 +152,28 @@ describe('an Oura event reaches the running mission as dataReady', () => {
     } finally {
       await served?.close();
     }
+  }, 120_000);
+
+  it('end to end: an Oura event inside the morning window starts the day within seconds, long before its run time', async () => {
+    // A second athlete whose mission's day is today, run time 23:30, earliest 06:00, in the zone
+    // where it is now about noon: the event lands inside the window whatever the hour of the test.
+    const copy = missionAtLocalNoon(path.resolve(__dirname, '../../../missions/tdf_sim_2025.toml'), out);
+    const text = fs.readFileSync(copy.file, 'utf8').replace(/^run_time = ".*"$/m, 'run_time = "23:30"\nearliest_time = "06:00"').replace(/^handle = ".*"$/m, 'handle = "early_bird"');
+    fs.writeFileSync(copy.file, text);
+    const mission = await loadMissionFile(copy.file);
+    const { handle: early } = await startMission(client, resources.deps.memory, mission, { startDate: 'today' });
+    await waitForStatus(early, (s) => s.phase === 'waiting' && s.lastDay === null);
+    const store = new WebhookStore(db.pool);
+    await store.saveProviderAccount('early_bird', 'oura', oura.userId); // the ring is now connected to this athlete
+    const sentAt = Date.now();
+    const event = { event_type: 'create', data_type: 'daily_readiness', object_id: 'readiness-early-1', event_time: new Date().toISOString(), user_id: oura.userId };
+    expect(await oura.deliver(event)).toEqual([200]);
+    await receiver.dispatcher.idle();
+    const s = await waitForStatus(early, (x) => x.lastDay !== null && x.phase === 'waiting', 60_000);
+    expect(Date.now() - sentAt).toBeLessThan(30_000);
+    expect(s.lastDay).toMatchObject({ date: localDate(Date.now(), copy.timeZone), late: false });
+    expect(s.lastDay!.note).toMatch(/^started at \d\d:\d\d: the synthetic athlete's night is recorded$/);
+    expect(s.nextDay?.date).toBe(addDays(s.lastDay!.date, 1));
+    await early.terminate('test done');
   }, 120_000);
 });
