@@ -31,8 +31,13 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Extra attempts after a 5xx, network error or timeout (default 2). */
   maxRetries?: number;
-  /** First backoff delay, doubled on each retry (default 500 ms). */
+  /**
+   * First backoff delay, doubled on each retry (default 500 ms), with "equal jitter": the wait is
+   * between half and all of it, so hundreds of missions waking at 06:30 do not retry in step.
+   */
   backoffMs?: number;
+  /** Randomness for the jitter, in [0, 1) (default Math.random; tests pin it). */
+  random?: () => number;
   /** Longest 429 wait the client sits out itself (default 60 000 ms); longer waits throw. */
   maxRetryAfterMs?: number;
   /** How many 429 waits one request may sit out (default 2). */
@@ -47,6 +52,7 @@ export interface ResolvedTransport {
   timeoutMs: number;
   maxRetries: number;
   backoffMs: number;
+  random: () => number;
   maxRetryAfterMs: number;
   maxRateLimitWaits: number;
   sleep: SleepFn;
@@ -59,11 +65,18 @@ export function resolveTransport(o: TransportOptions = {}): ResolvedTransport {
     timeoutMs: o.timeoutMs ?? 15_000,
     maxRetries: o.maxRetries ?? 2,
     backoffMs: o.backoffMs ?? 500,
+    random: o.random ?? Math.random,
     maxRetryAfterMs: o.maxRetryAfterMs ?? 60_000,
     maxRateLimitWaits: o.maxRateLimitWaits ?? 2,
     sleep: o.sleep ?? realSleep,
     now: o.now ?? Date.now,
   };
+}
+
+/** The wait before retry number `failures + 1`: exponential, with equal jitter (half fixed, half random). */
+export function backoffDelay(t: Pick<ResolvedTransport, 'backoffMs' | 'random'>, failures: number): number {
+  const full = t.backoffMs * 2 ** failures;
+  return Math.round(full / 2 + (full / 2) * Math.min(1, Math.max(0, t.random())));
 }
 
 export interface JsonRequest {
@@ -130,7 +143,7 @@ export async function requestJson(
               (idempotent || neverSent(cause) ? '' : `; ${notRepeated}`),
           );
       if (failures >= t.maxRetries || (!idempotent && !neverSent(cause))) throw error;
-      await t.sleep(t.backoffMs * 2 ** failures);
+      await t.sleep(backoffDelay(t, failures));
       failures += 1;
       continue;
     }
@@ -167,7 +180,7 @@ export async function requestJson(
           `${shownUrl} answered HTTP ${response.status} after ${failures + 1} attempts`,
         );
       }
-      await t.sleep(t.backoffMs * 2 ** failures);
+      await t.sleep(backoffDelay(t, failures));
       failures += 1;
       continue;
     }

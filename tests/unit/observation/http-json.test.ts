@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { requestJson, resolveTransport, type FetchLike, type TransportOptions } from '../../../src/observation/http-json';
+import { backoffDelay, requestJson, resolveTransport, type FetchLike, type TransportOptions } from '../../../src/observation/http-json';
 import { TimeoutError, UpstreamUnavailableError } from '../../../src/observation/errors';
 import { caught } from './caught';
 
@@ -67,6 +67,7 @@ function transport(extra: TransportOptions = {}) {
     timeoutMs: 300,
     backoffMs: 10,
     maxRetries: 2,
+    random: () => 1, // the jitter's top: whole backoff steps (the jitter has its own test)
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -201,5 +202,20 @@ describe('a GET is still retried', () => {
     expect((await get(s.url, { maxRetries: 3 })).status).toBe(200);
     expect(s.received).toHaveLength(4);
     expect(sleeps).toEqual([10, 20, 40]);
+  });
+});
+
+describe('the backoff is jittered', () => {
+  it('waits between half and all of each exponential step, so many clients do not retry in step', () => {
+    const t = resolveTransport({ backoffMs: 500 });
+    for (let failures = 0; failures < 4; failures++) {
+      const full = 500 * 2 ** failures;
+      const waits = Array.from({ length: 200 }, () => backoffDelay(t, failures));
+      expect(Math.min(...waits)).toBeGreaterThanOrEqual(full / 2);
+      expect(Math.max(...waits)).toBeLessThanOrEqual(full);
+      expect(new Set(waits).size).toBeGreaterThan(20); // spread, not one value
+    }
+    expect(backoffDelay(resolveTransport({ backoffMs: 500, random: () => 0 }), 2)).toBe(1000);
+    expect(backoffDelay(resolveTransport({ backoffMs: 500, random: () => 1 }), 2)).toBe(2000);
   });
 });

@@ -40,6 +40,7 @@ const transport = () => ({
   },
   timeoutMs: 150,
   backoffMs: 10,
+  random: () => 1, // whole backoff steps (the jitter is tested in http-json.test.ts)
 });
 
 function client(tokens: AccessTokenSource = provider()): OuraClient {
