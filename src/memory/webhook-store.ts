@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
+import { inTransaction } from './pg-support';
 
 /**
  * The webhook tables in PostgreSQL (migration `0007_webhooks`):
@@ -227,20 +228,4 @@ function eventRecord(r: Record<string, unknown>): WebhookEventRecord {
     attempts: r.attempts as number,
     receivedAt: (r.received_at as Date).toISOString(),
   };
-}
-
-/** `work` in one transaction on one connection (main's pg-support has the same helper: use it once merged). */
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
 }

@@ -17,7 +17,7 @@ import { Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { startTestDevServer } from '../support/dev-server';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
-import { runTodayNow, waitForStatus } from '../support/mission-client';
+import { missionAtLocalNoon, runTodayNow, waitForStatus } from '../support/mission-client';
 import { FAILURE, PAYLOAD, walk } from '../support/proto-walk';
 import { openWorkerResources, type WorkerResources } from '../../src/worker/activity-deps';
 import { createWorker } from '../../src/worker/run-worker';
@@ -86,11 +86,13 @@ describe('no plaintext in a whole Temporal history', () => {
     client = new Client({ connection, dataConverter });
 
     // The mission as `up` starts it, today's cycle through the runNow update, then the athlete's messages.
-    const mission = await loadMissionFile(path.resolve(__dirname, '../../missions/tdf_sim_2025.toml'));
+    // A copy in the zone where it is now about noon: far from the run time, midnight and the quiet hours, whatever the hour of the test.
+    const copy = missionAtLocalNoon(path.resolve(__dirname, '../../missions/tdf_sim_2025.toml'), tmp);
+    const mission = await loadMissionFile(copy.file);
     const started = await startMission(client, resources.deps.memory, mission, { startDate: 'today' });
     const { handle } = started;
     workflowId = started.workflowId;
-    today = localDate(Date.now(), 'Europe/Paris');
+    today = localDate(Date.now(), copy.timeZone);
     // Started after 06:30 Paris, the day runs by itself (runNow is then refused); a forced runNow
     // is accepted whatever the hour, so the history always holds an accepted update.
     await runTodayNow(handle);

@@ -24,7 +24,7 @@ import { startUiCodecServer, UI_CODEC_ENDPOINT } from '../../../src/codec/ui-cod
 import type { RunningCodecServer } from '../../../src/codec/codec-server';
 import { localDate } from '../../../src/domain/schedule';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
-import { runTodayNow, waitForStatus } from '../../support/mission-client';
+import { missionAtLocalNoon, runTodayNow, waitForStatus } from '../../support/mission-client';
 import { launchBrowser } from '../../support/browser';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -64,9 +64,11 @@ describe('the Temporal UI with the codec server', () => {
     dashboard = await startDashboard({ memory: resources.deps.memory, temporal: temporalFromClient(client), token: TOKEN, host: '127.0.0.1', port: 0, namespace: 'default', log: () => undefined });
     codecServer = await startUiCodecServer({ port: uiPort, devUiUrl: server.uiUrl!, keys: keys.ring, namespace: 'default', authorize: (headers) => dashboard.signedIn(headers) });
 
-    const mission = await loadMissionFile(path.resolve(__dirname, '../../../missions/tdf_sim_2025.toml'));
+    // A copy in the zone where it is now about noon: far from the run time, midnight and the quiet hours, whatever the hour of the test.
+    const copy = missionAtLocalNoon(path.resolve(__dirname, '../../../missions/tdf_sim_2025.toml'), tmp);
+    const mission = await loadMissionFile(copy.file);
     const { handle, workflowId } = await startMission(client, resources.deps.memory, mission, { startDate: 'today' });
-    const today = localDate(Date.now(), 'Europe/Paris');
+    const today = localDate(Date.now(), copy.timeZone);
     await runTodayNow(handle);
     await waitForStatus(handle, (s) => s.lastDay?.date === today && s.phase !== 'running-day', 120_000);
     dayId = dayWorkflowId(workflowId, today);
