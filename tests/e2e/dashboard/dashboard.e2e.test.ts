@@ -72,7 +72,11 @@ beforeAll(async () => {
   [env, bundle, db, browser] = await Promise.all([createTimeSkippingEnv(), workflowBundle(), createTestDatabase('dashboard_e2e'), launchBrowser()]);
   db.pool.on('error', () => undefined);
   await migrate(db.pool);
-  today = localDate(await env.currentTimeMs(), 'Europe/Paris');
+  // The dashboard's clock is the test server's, read once: its "today" is the test's today
+  // whatever the real hour (LANTERNE_TEST_CLOCK moves the server to another day's 06:29) and even
+  // when a run started at 23:59 crosses midnight.
+  const startedAtMs = await env.currentTimeMs();
+  today = localDate(startedAtMs, 'Europe/Paris');
   aliceFirst = addDays(today, -3);
   aliceDays = [0, 1, 2].map((i) => addDays(aliceFirst, i));
   const memory = new MemoryStore(db.pool);
@@ -103,6 +107,7 @@ beforeAll(async () => {
     // Every test signs in from 127.0.0.1: the default of 10 a minute is for people, not this suite.
     rateLimits: { signIn: { max: 200, windowMs: 60_000 } },
     log: (e) => logs.push(e),
+    now: () => startedAtMs,
   });
   fs.mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
