@@ -106,9 +106,10 @@ function notRunning(err: unknown, workflowId: string): Error {
   if (err instanceof WorkflowNotFoundError) return new MissionNotRunningError(`no mission workflow ${workflowId} was found`);
   const e = err as { code?: number; message?: string; cause?: { code?: number; details?: string } };
   const code = e.code ?? e.cause?.code;
-  // DEADLINE_EXCEEDED: nothing answered in time; FAILED_PRECONDITION: the workflow has not completed
-  // its first workflow task yet. Both mean no worker is running it.
-  if (code === 4 || code === 9 || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+  // DEADLINE_EXCEEDED: nothing answered in time; CANCELLED: the call was cut at our deadline (how
+  // grpc-js reports some of them); FAILED_PRECONDITION: the workflow has not completed its first
+  // workflow task yet. All mean no worker is running it (the dashboard cancels nothing else).
+  if (code === 1 || code === 4 || code === 9 || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new MissionNotRunningError(`the mission workflow ${workflowId} did not answer (is a worker running?)`);
   }
   if (code === 14 /* UNAVAILABLE */) return new MissionNotRunningError('the Temporal server is not reachable');
