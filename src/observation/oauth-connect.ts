@@ -1,12 +1,11 @@
 /**
  * The OAuth2 authorization-code "connect" flow, as desktop apps do it: build the consent URL
  * with a loopback redirect (`http://127.0.0.1:<port>/callback`) and a random `state`, start a
- * one-shot HTTP server on 127.0.0.1 to receive the code, check the state, exchange the code at the
+ * one-shot Fastify server on 127.0.0.1 to receive the code, check the state, exchange the code at the
  * token URL and return the tokens for the caller to store. The tokens are never logged.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyReply } from 'fastify';
 import { ConnectFailedError, ObservationConfigError, type ObservationProvider } from './errors';
 import { resolveTransport, type TransportOptions } from './http-json';
 import { exchangeToken, type OAuthTokens, type TokenStore } from './oauth-tokens';
@@ -67,65 +66,54 @@ export async function connectOAuth(o: ConnectOptions): Promise<OAuthTokens> {
   let redirectUri = '';
   let finished = false;
 
-  const server: Server = createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (u.pathname !== '/callback' || finished) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Not found');
-      return;
-    }
+  // One route; anything else is Fastify's 404. Nothing is logged (the query holds the code).
+  const server = Fastify({ logger: false, forceCloseConnections: true });
+  const page = (reply: FastifyReply, status: number, text: string) =>
+    reply.code(status).type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><title>Lanterne</title><p>${text}</p>`);
+  server.get<{ Querystring: Record<string, string | undefined> }>('/callback', async (req, reply) => {
+    if (finished) return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
     finished = true;
-    const page = (status: number, text: string) => {
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><meta charset="utf-8"><title>Lanterne</title><p>${text}</p>`);
-    };
-    if (u.searchParams.get('state') !== state) {
-      page(400, 'The answer did not match this connection attempt. Run the connect command again.');
+    const q = req.query;
+    if (q.state !== state) {
       settle.reject(new ConnectFailedError(o.provider, 'the state parameter did not match (a stale or forged redirect)'));
-      return;
+      return page(reply, 400, 'The answer did not match this connection attempt. Run the connect command again.');
     }
-    const error = u.searchParams.get('error');
-    const code = u.searchParams.get('code');
-    if (error || !code) {
-      page(400, 'Access was not granted. You can close this window.');
-      settle.reject(new ConnectFailedError(o.provider, `consent was not given (${error ?? 'no code in the redirect'})`));
-      return;
+    if (q.error || !q.code) {
+      settle.reject(new ConnectFailedError(o.provider, `consent was not given (${q.error ?? 'no code in the redirect'})`));
+      return page(reply, 400, 'Access was not granted. You can close this window.');
     }
-    exchangeToken(o.provider, t, { tokenUrl: o.tokenUrl, clientId, clientSecret: o.clientSecret }, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-    }).then(
-      (tokens) => {
-        page(200, 'Lanterne is connected. You can close this window.');
-        // Strava reports the scope the user actually granted in the redirect, not in the token answer.
-        settle.resolve({ ...tokens, scope: tokens.scope ?? u.searchParams.get('scope') });
-      },
-      (e: Error) => {
-        page(502, 'Lanterne could not finish the connection. See the terminal.');
-        settle.reject(e);
-      },
-    );
+    try {
+      const tokens = await exchangeToken(o.provider, t, { tokenUrl: o.tokenUrl, clientId, clientSecret: o.clientSecret }, {
+        grant_type: 'authorization_code',
+        code: q.code,
+        redirect_uri: redirectUri,
+      });
+      // Strava reports the scope the user actually granted in the redirect, not in the token answer.
+      settle.resolve({ ...tokens, scope: tokens.scope ?? q.scope ?? null });
+      return page(reply, 200, 'Lanterne is connected. You can close this window.');
+    } catch (e) {
+      settle.reject(e as Error);
+      return page(reply, 502, 'Lanterne could not finish the connection. See the terminal.');
+    }
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) =>
-      reject(new ConnectFailedError(o.provider, `cannot listen on 127.0.0.1:${o.port} (${(e as Error).message})`)),
-    );
-    server.listen(o.port, '127.0.0.1', resolve);
-  });
+  let listening: string;
+  try {
+    listening = await server.listen({ port: o.port, host: '127.0.0.1' });
+  } catch (e) {
+    throw new ConnectFailedError(o.provider, `cannot listen on 127.0.0.1:${o.port} (${(e as Error).message})`);
+  }
   const timer = setTimeout(
     () => settle.reject(new ConnectFailedError(o.provider, `no answer from the browser within ${Math.round(timeoutMs / 1000)} s`)),
     timeoutMs,
   );
   try {
-    redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+    redirectUri = `http://127.0.0.1:${new URL(listening).port}/callback`;
     await o.openBrowser(consentUrl({ provider: o.provider, authorizeUrl: o.authorizeUrl, clientId, redirectUri, scopes: o.scopes, state }));
     return await done;
   } finally {
     clearTimeout(timer);
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 }
 
