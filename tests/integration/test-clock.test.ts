@@ -4,12 +4,13 @@
  * the zone in which it is now about noon (for suites on the real clock), and the stable-phase wait,
  * which refuses a mission whose next run is close to now.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { applyTestClock, createTimeSkippingEnv, nextLocalTime, testClockFromEnv, uniqueTaskQueue, workflowBundle } from '../support/temporal';
+import { applyTestClock, createTimeSkippingEnv, nextLocalTime, startWithRetry, testClockFromEnv, uniqueTaskQueue, workflowBundle } from '../support/temporal';
 import { missionAtLocalNoon, runTimeAwayFrom, waitForStablePhase, zoneAtLocalNoon } from '../support/mission-client';
 import { fakeActivities, fakeMission, missionArgs } from '../support/fake-activities';
 import { localDate, localTime } from '../../src/domain/schedule';
@@ -109,5 +110,38 @@ describe('a zone where it is now about noon', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a time-skipping server that is slow to start', () => {
+  const timedOut = (port: number) => new Error(`Failed to start ephemeral server: ephemeral server at 127.0.0.1:${port} did not start within 5s. Make sure another download isn't stuck and delete the temp file.`);
+
+  it('is started again, and the process the failed start left on that port is stopped', async () => {
+    // A stand-in for the JVM a failed start leaves behind: same main class and port on its command line.
+    const left = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'io.temporal.testserver.TestServer', '45999'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => left.once('exit', (_code, signal) => resolve(signal)));
+    let calls = 0;
+    const env = await startWithRetry(async () => {
+      calls++;
+      if (calls === 1) throw timedOut(45999);
+      return 'started';
+    });
+    expect([env, calls]).toEqual(['started', 2]);
+    expect(await exited).toBe('SIGKILL');
+  });
+
+  it('gives up after three attempts, and never retries another error', async () => {
+    let calls = 0;
+    await expect(startWithRetry(async () => {
+      calls++;
+      throw timedOut(45998);
+    })).rejects.toThrow(/did not start within 5s/);
+    expect(calls).toBe(3);
+    calls = 0;
+    await expect(startWithRetry(async () => {
+      calls++;
+      throw new Error('time-skipping test server missing');
+    })).rejects.toThrow('missing');
+    expect(calls).toBe(1);
   });
 });
