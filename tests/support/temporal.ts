@@ -1,7 +1,8 @@
 import fs from 'node:fs';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { testServerPath } from '../../src/infra/project-paths';
+import { startTimeSkippingServer } from '../../src/infra/time-skipping-server';
 import { registerSearchAttributes } from '../../src/infra/register-search-attributes';
 import { isClockTime, addDays } from '../../src/domain/iso-date';
 import { isValidTimeZone, localDate, zonedInstant } from '../../src/domain/schedule';
@@ -58,47 +59,10 @@ export async function createTimeSkippingEnv(options: { applyTestClock?: boolean 
   testClockFromEnv(); // a bad value fails here, before a server starts
   const path = testServerPath();
   if (!fs.existsSync(path)) throw new Error(`time-skipping test server missing at ${path}: run \`npm run provision\``);
-  const env = await startWithRetry(() => TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } }));
+  const env = await startTimeSkippingServer(path);
   await registerSearchAttributes(env.connection, env.namespace ?? 'default');
   if (options.applyTestClock ?? true) await applyTestClock(env);
   return env;
-}
-
-/**
- * The SDK gives the server 5 s to open its port (fixed in Core); a JVM on a busy 2-core machine can
- * take longer. Like Temporal's own SDK test suites (start_local_with_retry in sdk-python), a start
- * that timed out is tried again, up to three times; the JVM left behind by the failed start is
- * stopped first (found by the port the error names), so it neither leaks nor holds the port.
- */
-export async function startWithRetry<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await start();
-    } catch (err) {
-      const startup = /ephemeral server at [\d.]+:(\d+) did not start within/.exec((err as Error).message ?? '');
-      if (!startup || attempt >= attempts) throw err;
-      stopServerOnPort(Number(startup[1]));
-    }
-  }
-}
-
-/** Kills a time-skipping server process listening (or about to) on `port`, if one is left. */
-function stopServerOnPort(port: number): void {
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let cmd: string[];
-    try {
-      cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue; // gone, or not ours to read
-    }
-    if (cmd.includes('io.temporal.testserver.TestServer') && cmd.includes(String(port))) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
 }
 
 /** Bundles the workflows once per test file (webpack is slow; workers reuse the bundle). */

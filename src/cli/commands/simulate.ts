@@ -9,7 +9,6 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import type { DecisionKind, IsoDate, MissionConfig, ReadinessState } from '../../domain/types';
@@ -23,6 +22,7 @@ import { startMission } from '../../client/missions';
 import { registerSearchAttributes } from '../../infra/register-search-attributes';
 import { startPostgres } from '../../infra/postgres-server';
 import { testServerPath } from '../../infra/project-paths';
+import { startTimeSkippingServer } from '../../infra/time-skipping-server';
 import { UserError } from '../../infra/user-error';
 
 export interface SimulateOptions {
@@ -177,7 +177,7 @@ export async function simulateMission(o: SimulateOptions): Promise<SimulationRes
     }
 
     installRuntime();
-    const testEnv = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } });
+    const testEnv = await startTimeSkippingServer(server);
     cleanups.push(() => testEnv.teardown());
     const namespace = testEnv.namespace ?? 'default';
     await registerSearchAttributes(testEnv.connection, namespace);
