@@ -47,8 +47,9 @@ export interface CoachRowInput {
   recentDays: DayRecord[];
   live: LiveMission;
   today: IsoDate;
-  /** The block's length from the stored config, for progress when the workflow is not running. */
+  /** The block's length from the stored config and the days that ran, for progress when the workflow is not running. */
   configDays: number | null;
+  finishedDays: number;
 }
 
 export function coachRow(input: CoachRowInput): CoachRow {
@@ -77,7 +78,7 @@ export function coachRow(input: CoachRowInput): CoachRow {
 
   let progress: CoachRow['progress'] = null;
   if (live.running && live.status.daysTotal > 0) progress = fraction(live.status.daysDone, live.status.daysTotal);
-  else if (!live.running && input.configDays) progress = fraction(recentDaysRun(recentDays), input.configDays);
+  else if (!live.running && input.configDays) progress = fraction(input.finishedDays, input.configDays);
 
   return {
     mission: { athlete: mission.athlete, id: mission.id, name: mission.name, status: mission.status },
@@ -87,10 +88,6 @@ export function coachRow(input: CoachRowInput): CoachRow {
     nextRun,
     progress,
   };
-}
-
-function recentDaysRun(days: DayRecord[]): number {
-  return days.filter((d) => d.run && d.run.status !== 'running').length;
 }
 
 function fraction(done: number, total: number): { done: number; total: number; pct: number } {

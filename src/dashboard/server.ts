@@ -435,8 +435,9 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
     const liveState = await live(mission, { upcoming: false });
     const timezone = config?.timezone ?? (liveState.running ? liveState.status.timezone : 'UTC');
     const today = localDate(now(), timezone);
-    const recentDays = await data.recentDays({ athlete: mission.athlete, missionId: mission.id }, addDays(today, -7), today);
-    return coachRow({ mission, recentDays, live: liveState, today, configDays: config?.days.length ?? null });
+    const scope = { athlete: mission.athlete, missionId: mission.id };
+    const [recentDays, finishedDays] = await Promise.all([data.recentDays(scope, addDays(today, -7), today), liveState.running ? 0 : data.finishedDays(scope)]);
+    return coachRow({ mission, recentDays, live: liveState, today, configDays: config?.days.length ?? null, finishedDays });
   }
 
   /** The live workflow state, but only if the workflow is this athlete's mission. */
