@@ -7,8 +7,11 @@ import { registerExportCommand } from './commands/export';
 import { registerWebhooksCommand } from './commands/webhooks';
 import { registerKeysCommand } from './commands/keys';
 import { registerEvaluateCommand } from './commands/evaluate';
+import { registerAthleteCommand } from './commands/athlete';
+import { registerTokenCommand } from './commands/token';
+import { registerCodecServerCommand } from './commands/codec-server';
 
-/** observe, coach, connect, simulate, export, evaluate, webhooks and keys. */
+/** observe, coach, connect, simulate, export, evaluate, webhooks, keys, athlete, token and codec-server. */
 export function registerExtraCommands(program: Command): void {
   registerObserveCommand(program);
   registerCoachCommand(program);
@@ -18,4 +21,7 @@ export function registerExtraCommands(program: Command): void {
   registerEvaluateCommand(program);
   registerWebhooksCommand(program);
   registerKeysCommand(program);
+  registerAthleteCommand(program);
+  registerTokenCommand(program);
+  registerCodecServerCommand(program);
 }

@@ -6,7 +6,7 @@ import { overrideUpdate, reflectSignal, statusQuery, upcomingQuery, type Overrid
 import { OVERRIDE_KINDS, overrideProblems, reflectionProblems } from '../shared/message-validation';
 import { COMPLETION } from '../domain/types';
 import { UserError } from '../infra/user-error';
-import { startMission } from '../client/missions';
+import { missionForAthlete, startMission } from '../client/missions';
 import { action, connectClient, missionWorkflowIdFor, output, reportFolder, withMemory } from './cli-support';
 import { athleteHandle, clockTime, isoDate, isoDateOr, missionId as missionIdValue, oneOf, typedArgument, typedOption, wholeNumber } from './commands/arguments';
 import { commandPath } from './usage-errors';
@@ -47,12 +47,19 @@ export function registerMissionCommands(program: Command): void {
     .command('start <file>')
     .description('start the mission workflow for a mission file')
     .addOption(typedOption('--start-date <date>', 'move the calendar to start on YYYY-MM-DD, or "today"', isoDateOr('today')))
+    .addOption(typedOption('--athlete <handle>', 'run the file for this athlete (added with `lanterne athlete add`): their handle, profile and timezone replace the file’s', athleteHandle))
     .option('--json', 'print JSON')
     .action(
-      action(async (file: string, o: { startDate?: string; json?: boolean }) => {
+      action(async (file: string, o: { startDate?: string; athlete?: string; json?: boolean }) => {
         // The mission travels as validated data: the worker never reads this file.
-        const m = await loadMissionFile(file);
+        const fromFile = await loadMissionFile(file);
+        let m = fromFile;
         const started = await withMemory(async (memory) => {
+          if (o.athlete) {
+            const athlete = await memory.athletes.get(o.athlete);
+            if (!athlete) throw new UserError(`no athlete ${JSON.stringify(o.athlete)}`, `add them first: \`lanterne athlete add ${o.athlete} --timezone <zone> --ftp <watts> …\` (see \`lanterne athlete add --help\`)`);
+            m = missionForAthlete(fromFile, athlete);
+          }
           const c = await connectClient();
           try {
             return await startMission(c.client, memory, m, { startDate: o.startDate });

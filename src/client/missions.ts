@@ -6,8 +6,8 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { IsoDate, MissionConfig } from '../domain/types';
-import { canonicalMissionJson, missionHash } from '../mission';
-import { fieldsFromProfile, type MemoryStore } from '../memory';
+import { canonicalMissionJson, missionFromData, missionHash } from '../mission';
+import { fieldsFromProfile, type AthleteRecord, type MemoryStore } from '../memory';
 import { legacyMissionWorkflowId, missionWorkflowId, TASK_QUEUE } from '../shared/mission-api';
 import { ATHLETE, MISSION_ID, PHASE } from '../shared/search-attributes';
 import { UserError } from '../infra/user-error';
@@ -33,6 +33,30 @@ export interface StartedMission {
 /** The workflow input for a mission: its canonical form (what the hash covers) and the hash. */
 export function missionInput(mission: MissionConfig): { mission: MissionConfig; configHash: string } {
   return { mission: JSON.parse(canonicalMissionJson(mission)) as MissionConfig, configHash: missionHash(mission) };
+}
+
+/**
+ * A shared mission file run for another athlete: the mission with that athlete's handle, the
+ * profile values the athlete row holds (the file's where it holds none) and the athlete's
+ * timezone when set. Checked again by the mission schema (e.g. a max HR above the threshold), so
+ * the result is a mission like any other; its hash differs from the file's.
+ */
+export function missionForAthlete(mission: MissionConfig, athlete: AthleteRecord): MissionConfig {
+  const p = mission.athlete;
+  const adapted: MissionConfig = {
+    ...mission,
+    timezone: athlete.timezone ?? mission.timezone,
+    athlete: {
+      handle: athlete.handle,
+      ftpW: athlete.ftpW ?? p.ftpW,
+      weightKg: athlete.weightKg ?? p.weightKg,
+      thresholdHr: athlete.thresholdHr ?? p.thresholdHr,
+      maxHr: athlete.maxHr ?? p.maxHr,
+      restingHr: athlete.restingHr ?? p.restingHr,
+      disciplines: athlete.disciplines.length ? athlete.disciplines : p.disciplines,
+    },
+  };
+  return missionFromData(JSON.parse(canonicalMissionJson(adapted)), `mission ${mission.id} for athlete ${athlete.handle}`);
 }
 
 /** Starts the mission's workflow (the athlete is added to the store first when new). */

@@ -5,7 +5,7 @@
  * refused, and so is a stale cookie next to a valid Bearer header.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Session, SessionStore } from './sessions';
+import { OWNER_SCOPE, type Scope, type Session, type SessionStore } from './sessions';
 
 export const MIN_TOKEN_LENGTH = 16;
 
@@ -22,7 +22,7 @@ export function secretsEqual(a: string, b: string): boolean {
 }
 
 export type AuthResult =
-  | { ok: true; via: 'bearer' | 'session'; session: Session | null; sessionId: string | null }
+  | { ok: true; via: 'bearer' | 'session'; session: Session | null; sessionId: string | null; scope: Scope }
   | { ok: false; reason: 'missing' | 'wrong' | 'expired' };
 
 export interface PresentedCredentials {
@@ -32,12 +32,37 @@ export interface PresentedCredentials {
   sessionId?: string;
 }
 
-export function authenticate(token: string, sessions: SessionStore, req: PresentedCredentials): AuthResult {
-  let bearerOk = false;
+/**
+ * The scoped tokens (coach, athlete) kept in PostgreSQL as digests (`AccessTokenStore`): what a
+ * presented token grants, and whether a token a session signed in with is still valid.
+ */
+export interface ScopedTokens {
+  verify(token: string): Promise<{ tokenId: string; scope: 'coach' | 'athlete'; subject: string } | null>;
+  isActive(tokenId: string): Promise<boolean>;
+}
+
+/** What a token typed or sent grants: the owner's token everything, a scoped token its scope, anything else nothing. */
+export async function scopeOfToken(ownerToken: string, presented: unknown, scoped?: ScopedTokens): Promise<Scope | null> {
+  if (typeof presented !== 'string') return null;
+  const t = presented.trim();
+  if (t === '') return null;
+  if (secretsEqual(t, ownerToken)) return OWNER_SCOPE;
+  const grant = scoped ? await scoped.verify(t) : null;
+  if (!grant) return null;
+  return grant.scope === 'coach' ? { kind: 'coach', coach: grant.subject, tokenId: grant.tokenId } : { kind: 'athlete', athlete: grant.subject, tokenId: grant.tokenId };
+}
+
+/**
+ * Every credential presented must be valid; a Bearer header's scope wins over a session's (a
+ * browser cannot add the header itself). A session made with a scoped token ends as soon as that
+ * token is revoked.
+ */
+export async function authenticate(token: string, sessions: SessionStore, req: PresentedCredentials, scoped?: ScopedTokens): Promise<AuthResult> {
+  let bearer: Scope | null = null;
   if (req.authorization !== undefined) {
     const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.authorization);
-    if (!m || !secretsEqual(m[1]!, token)) return { ok: false, reason: 'wrong' };
-    bearerOk = true;
+    bearer = m ? await scopeOfToken(token, m[1], scoped) : null;
+    if (!bearer) return { ok: false, reason: 'wrong' };
   }
   let session: Session | null = null;
   if (req.sessionId !== undefined && req.sessionId !== '') {
@@ -45,9 +70,13 @@ export function authenticate(token: string, sessions: SessionStore, req: Present
     // Unknown covers sessions ended by a restart or sign-out as well as made-up ids: the same answer.
     if (!found.ok) return { ok: false, reason: 'expired' };
     session = found.session;
+    if (session.scope.kind !== 'owner' && !(scoped && (await scoped.isActive(session.scope.tokenId)))) {
+      sessions.end(req.sessionId);
+      return { ok: false, reason: 'expired' };
+    }
   }
-  if (bearerOk) return { ok: true, via: 'bearer', session, sessionId: session ? req.sessionId! : null };
-  if (session) return { ok: true, via: 'session', session, sessionId: req.sessionId! };
+  if (bearer) return { ok: true, via: 'bearer', session, sessionId: session ? req.sessionId! : null, scope: bearer };
+  if (session) return { ok: true, via: 'session', session, sessionId: req.sessionId!, scope: session.scope };
   return { ok: false, reason: 'missing' };
 }
 
@@ -57,13 +86,26 @@ export function sessionCookieName(port: number): string {
 }
 
 /**
- * Whether raw request headers (a `Cookie` header, an `Authorization` header) carry a valid
- * sign-in: for requests served elsewhere on the host, e.g. the Temporal UI's codec calls.
+ * Whether raw request headers (a `Cookie` header, an `Authorization` header) carry the owner's
+ * sign-in: for requests served elsewhere on the host, e.g. the Temporal UI's codec calls, which
+ * decode every athlete's payloads. A coach's or an athlete's sign-in does not count.
  */
 export function headersAuthorizer(token: string, sessions: SessionStore, cookieName: string): (headers: { authorization?: string; cookie?: string }) => boolean {
   return (headers) => {
     const sessionId = headers.cookie ? cookieValue(headers.cookie, cookieName) : undefined;
-    return authenticate(token, sessions, { authorization: headers.authorization || undefined, sessionId }).ok;
+    let owner = false;
+    if (headers.authorization) {
+      const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization);
+      if (!m || !secretsEqual(m[1]!, token)) return false;
+      owner = true;
+    }
+    if (sessionId !== undefined && sessionId !== '') {
+      const found = sessions.touch(sessionId);
+      if (!found.ok) return false;
+      if (found.session.scope.kind !== 'owner') return owner;
+      owner = true;
+    }
+    return owner;
   };
 }
 

@@ -16,6 +16,10 @@ export interface DashboardData {
   mission(scope: MissionScope): Promise<MissionRecord | null>;
   /** The mission's recorded days, oldest first. */
   days(scope: MissionScope): Promise<DayRecord[]>;
+  /** The mission's recorded days from `from` to `to` (inclusive), oldest first. */
+  recentDays(scope: MissionScope, from: IsoDate, to: IsoDate): Promise<DayRecord[]>;
+  /** How many of the mission's days have run to an end. */
+  finishedDays(scope: MissionScope): Promise<number>;
   /** The mission as stored when it was loaded (its config version), or null when not stored. */
   config(mission: MissionRecord): Promise<MissionConfig | null>;
   /** Daily TSS over the athlete's whole history. */
@@ -48,6 +52,8 @@ export function dashboardData(memory: MemoryStore, options: { loadHistory?: Load
     listMissions: () => memory.missions.listMissions(),
     mission: (scope) => memory.missions.getMission(scope),
     days,
+    recentDays: (scope, from, to) => memory.reads.history(scope, from, to),
+    finishedDays: (scope) => memory.reads.finishedDays(scope),
     config,
     loadHistory: options.loadHistory ?? (async (athlete) => dailyLoadFromRecords(await athleteHistory(athlete))),
     wellnessHistory: async (athlete) => wellnessFromRecords(await athleteHistory(athlete)),

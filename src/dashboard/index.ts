@@ -5,9 +5,11 @@ export {
   MissionNotRunningError,
   OverrideRejectedError,
   type DashboardTemporal,
+  type MissionRef,
   type TemporalGatewayOptions,
 } from './temporal-gateway';
-export { generateDashboardToken } from './auth';
+export { generateDashboardToken, type ScopedTokens } from './auth';
+export type { Scope } from './sessions';
 export { parseAllowedHosts } from './hosts';
 export type { LoadHistorySource } from './dashboard-data';
 export type { DailyLoad } from './fitness';

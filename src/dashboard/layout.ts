@@ -12,6 +12,8 @@ export interface PageFrame {
   signOutCsrf: string | null;
   /** Load uPlot and the chart script. */
   charts?: boolean;
+  /** Who is signed in (their scope, in words); null on the sign-in page. */
+  who?: string | null;
 }
 
 export const ASSETS = '/assets';
@@ -36,7 +38,8 @@ ${frame.charts ? html`<script src="${UPLOT_ASSETS}/uPlot.iife.min.js" nonce="${s
 <body>
 <header class="top">
 <a class="brand" href="/missions"><span class="brand-mark" aria-hidden="true"></span>Lanterne</a>
-<nav class="top-nav"><a href="/missions">Missions</a></nav>
+<nav class="top-nav"><a href="/missions">Missions</a><a href="/coach" id="coach-link">Coach view</a></nav>
+${frame.who ? html`<span class="who" id="signed-in-as">${frame.who}</span>` : null}
 ${frame.signOutCsrf ? html`<form class="sign-out" method="post" action="/sign-out"><input type="hidden" name="csrf" value="${frame.signOutCsrf}"><button type="submit" class="ghost" id="sign-out">Sign out</button></form>` : null}
 </header>
 <main>
@@ -87,7 +90,8 @@ ${why ? html`<p class="${reason === 'wrong' ? 'errors' : 'notice'}" role="alert"
 <button type="submit">Sign in</button>
 </form>
 <p class="muted small">The token is the <code>DASHBOARD_TOKEN</code> you set, or the one <code>lanterne up</code> generated: it prints
-the file that holds it. Programs can send it in an <code>Authorization: Bearer &lt;token&gt;</code> header instead.</p>
+the file that holds it; or a coach's or an athlete's token made with <code>lanterne token add</code> (it sees only their missions).
+Programs can send it in an <code>Authorization: Bearer &lt;token&gt;</code> header instead.</p>
 </section>`,
   );
 }

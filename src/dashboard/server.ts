@@ -10,8 +10,13 @@
  * the Host must be one of the dashboard's own names (DNS-rebinding guard); every POST needs the
  * dashboard's own Origin and a CSRF token; forms answer with POST-redirect-GET.
  *
- * Routes (a coach view over many athletes can live under /coach/… beside them):
+ * Scopes: the owner's token (DASHBOARD_TOKEN) sees everything; a coach's token (`lanterne token
+ * add --coach`) the missions of the athletes it coaches; an athlete's token that athlete's own. Every
+ * route enforces it: another athlete's address is a 404, as for a mission that does not exist.
+ *
+ * Routes:
  *   GET  /sign-in, POST /sign-in, POST /sign-out, GET /healthz, GET /assets/…
+ *   GET  /coach[?sort=key|-key]                         coach view: every visible mission on one page
  *   GET  /missions                                      missions list
  *   GET  /missions/:athlete/:missionId                  overview (live status, charts, forms)
  *   GET  /missions/:athlete/:missionId/calendar         block calendar
@@ -36,8 +41,10 @@ import { localDate } from '../domain/schedule';
 import { projectRoot } from '../infra/project-paths';
 import { eventLogger } from '../infra/json-logger';
 import { freePort } from '../infra/ports';
-import { authenticate, headersAuthorizer, sessionCookieName, tokenMatches, MIN_TOKEN_LENGTH, type AuthResult } from './auth';
-import { SessionStore, type SessionOptions } from './sessions';
+import { authenticate, headersAuthorizer, scopeOfToken, sessionCookieName, MIN_TOKEN_LENGTH, type AuthResult, type ScopedTokens } from './auth';
+import { SessionStore, type Scope, type SessionOptions } from './sessions';
+import { coachRow, coachView, parseCoachSort, COACH_PATH } from './coach-view';
+import { addDays } from '../domain/iso-date';
 import { allowedHosts, hostAllowed, originAllowed } from './hosts';
 import { dashboardData, type DashboardData, type LoadHistorySource } from './dashboard-data';
 import { emptyReflectionValues, parseOverrideForm, parseReflectionForm, MAX_FORM_BYTES, type OverrideFormValues, type ReflectionFormValues } from './forms';
@@ -83,6 +90,8 @@ export interface DashboardOptions {
   rateLimits?: { signIn?: RateLimit; forms?: RateLimit };
   /** How often an open mission page asks for the live status (ms). Default 5000. */
   statusPollMs?: number;
+  /** The scoped tokens (coach, athlete); default: the memory's token table. */
+  scopedTokens?: ScopedTokens;
 }
 
 export interface RunningDashboard {
@@ -165,6 +174,7 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
   const formLimit = opts.rateLimits?.forms ?? { max: 60, windowMs: 60_000 };
   const sessionCookie = sessionCookieName(port);
   const flashes = new Map<string, string>();
+  const scopedTokens: ScopedTokens = opts.scopedTokens ?? opts.memory.tokens;
 
   const app = Fastify({ logger: false, bodyLimit: MAX_FORM_BYTES, return503OnClosing: true });
 
@@ -197,7 +207,7 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
   // Set by the first onRequest hook below for every request that gets past the host check.
   app.decorateRequest('auth', null as never);
   app.addHook('onRequest', async (req, reply) => {
-    req.auth = authenticate(token, sessions, { authorization: req.headers.authorization, sessionId: req.cookies[sessionCookie] });
+    req.auth = await authenticate(token, sessions, { authorization: req.headers.authorization, sessionId: req.cookies[sessionCookie] }, scopedTokens);
     if (!req.auth.ok && req.cookies[sessionCookie] !== undefined) reply.clearCookie(sessionCookie, { path: '/' });
     const isPublic = req.routeOptions.config?.public === true || (req.routeOptions.url ?? '').startsWith(`${ASSETS}/`);
     if (isPublic || req.auth.ok) return;
@@ -251,7 +261,8 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
   function frame(req: FastifyRequest, reply: FastifyReply, charts = false): PageFrame {
     const nonces = reply.cspNonce ?? { script: 'none', style: 'none' };
     const signedIn = req.auth?.ok === true && req.auth.session !== null;
-    return { nonces, charts, signOutCsrf: signedIn ? reply.generateCsrf({ userInfo: csrfUser(req.auth) }) : null };
+    const who = req.auth?.ok ? scopeLabel(req.auth.scope) : null;
+    return { nonces, charts, signOutCsrf: signedIn ? reply.generateCsrf({ userInfo: csrfUser(req.auth) }) : null, who };
   }
   function csrf(req: FastifyRequest, reply: FastifyReply): string {
     return reply.generateCsrf({ userInfo: csrfUser(req.auth) });
@@ -274,13 +285,14 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
   app.post('/sign-in', { config: { public: true, ...limit(signInLimit, 'sign-in') }, ...guarded }, async (req, reply) => {
     const form = formOf(req);
     const next = nextPath(form.get('next') ?? '/missions');
-    if (!tokenMatches(token, form.get('token'))) {
+    const scope = await scopeOfToken(token, form.get('token'), scopedTokens);
+    if (!scope) {
       log({ level: 'warn', event: 'sign-in-refused' });
       return html(reply, 401, signInPage(frame(req, reply), csrf(req, reply), 'wrong', next));
     }
-    const { id } = sessions.create();
+    const { id } = sessions.create(scope);
     reply.setCookie(sessionCookie, id, { path: '/', httpOnly: true, sameSite: 'strict', maxAge: Math.floor(sessions.maxMs / 1000) });
-    log({ level: 'info', event: 'signed-in' });
+    log({ level: 'info', event: 'signed-in', scope: scope.kind, ...(scope.kind === 'owner' ? {} : { tokenId: scope.tokenId }) });
     return reply.redirect(next, 303);
   });
 
@@ -295,23 +307,30 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
 
   app.get('/', async (_req, reply) => reply.redirect('/missions', 303));
 
-  app.get('/missions', async (req, reply) => html(reply, 200, page('Missions', frame(req, reply), missionsListView(await data.listMissions()))));
+  app.get('/missions', async (req, reply) => html(reply, 200, page('Missions', frame(req, reply), missionsListView(await visibleMissions(scopeOf(req))))));
+
+  app.get<{ Querystring: { sort?: string } }>(COACH_PATH, async (req, reply) => {
+    const scope = scopeOf(req);
+    const missions = await visibleMissions(scope);
+    const rows = await Promise.all(missions.map((m) => coachRowFor(m)));
+    return html(reply, 200, page('Coach view', frame(req, reply), coachView({ rows, sort: parseCoachSort(req.query.sort), who: scopeLabel(scope) })));
+  });
 
   type MissionParams = { athlete: string; missionId: string };
 
   app.get<{ Params: MissionParams; Querystring: { flash?: string } }>('/missions/:athlete/:missionId', async (req, reply) => {
-    const mission = await findMission(req.params);
+    const mission = await findMission(req.params, scopeOf(req));
     return html(reply, 200, await renderMission(req, reply, mission, { flash: takeFlash(req.query.flash) }));
   });
 
   app.get<{ Params: MissionParams }>('/missions/:athlete/:missionId/calendar', async (req, reply) => {
-    const mission = await findMission(req.params);
+    const mission = await findMission(req.params, scopeOf(req));
     const ctx = await missionContext(mission);
     return html(reply, 200, page(`${mission.name}: calendar`, frame(req, reply), calendarView(mission, ctx.tiles, ctx.today)));
   });
 
   app.get<{ Params: MissionParams & { date: string } }>('/missions/:athlete/:missionId/days/:date', async (req, reply) => {
-    const mission = await findMission(req.params);
+    const mission = await findMission(req.params, scopeOf(req));
     if (!isIsoDate(req.params.date)) throw notFound();
     const ctx = await missionContext(mission);
     const i = ctx.tiles.findIndex((t) => t.date === req.params.date);
@@ -329,13 +348,13 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
   });
 
   app.get<{ Params: MissionParams }>('/missions/:athlete/:missionId/status.json', async (req, reply) => {
-    const mission = await findMission(req.params);
+    const mission = await findMission(req.params, scopeOf(req));
     const facts = liveFacts(await live(mission));
     return reply.type('application/json').send({ ...facts, latest: facts.latest ? { ...facts.latest, url: dayPath(mission, facts.latest.date) } : null });
   });
 
   app.post<{ Params: MissionParams }>('/missions/:athlete/:missionId/reflect', { config: limit(formLimit, 'forms'), ...guarded }, async (req, reply) => {
-    const mission = await findMission(req.params);
+    const mission = await findMission(req.params, scopeOf(req));
     const parsed = parseReflectionForm(formOf(req));
     if (!parsed.ok) return html(reply, 422, await renderMission(req, reply, mission, { reflection: parsed }));
     const state = await live(mission);
@@ -346,7 +365,7 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
       }));
     }
     try {
-      await opts.temporal.reflect(mission.id, parsed.input);
+      await opts.temporal.reflect(mission, parsed.input);
     } catch (err) {
       const why = err instanceof MissionNotRunningError ? err.message : 'the workflow could not be reached';
       return html(reply, 502, await renderMission(req, reply, mission, { reflection: { values: parsed.values, problems: [`not sent: ${why}`] } }));
@@ -356,7 +375,7 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
   });
 
   app.post<{ Params: MissionParams }>('/missions/:athlete/:missionId/override', { config: limit(formLimit, 'forms'), ...guarded }, async (req, reply) => {
-    const mission = await findMission(req.params);
+    const mission = await findMission(req.params, scopeOf(req));
     const parsed = parseOverrideForm(formOf(req));
     if (!parsed.ok) return html(reply, 422, await renderMission(req, reply, mission, { override: parsed }));
     const state = await live(mission);
@@ -367,7 +386,7 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
       }));
     }
     try {
-      const result = await opts.temporal.override(mission.id, parsed.input);
+      const result = await opts.temporal.override(mission, parsed.input);
       log({ level: 'info', event: 'override-applied', missionId: mission.id, kind: result.kind });
       return reply.redirect(`${missionPath(mission)}?flash=${addFlash(`Done: ${result.changed}`)}`, 303);
     } catch (err) {
@@ -379,21 +398,56 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
 
   // ---------------------------------------------------------------- data
 
-  async function findMission(p: MissionParams): Promise<MissionRecord> {
+  /** The mission of the address, if the visitor's scope may see it; else 404, as for a mission that does not exist. */
+  async function findMission(p: MissionParams, scope: Scope): Promise<MissionRecord> {
     if (!p.athlete || !p.missionId) throw notFound();
+    if (!(await maySee(scope, p.athlete))) throw notFound();
     const mission = await data.mission({ athlete: p.athlete, missionId: p.missionId });
     if (!mission) throw notFound();
     return mission;
   }
 
+  function scopeOf(req: FastifyRequest): Scope {
+    if (!req.auth.ok) throw notFound(); // unreachable: the onRequest hook answers 401 first
+    return req.auth.scope;
+  }
+
+  /** The athletes a scope sees: all (owner), a coach's (looked up now), or one. */
+  async function visibleAthletes(scope: Scope): Promise<Set<string> | 'all'> {
+    if (scope.kind === 'owner') return 'all';
+    if (scope.kind === 'athlete') return new Set([scope.athlete]);
+    return new Set((await opts.memory.athletes.list(scope.coach)).map((a) => a.handle));
+  }
+
+  async function maySee(scope: Scope, athlete: string): Promise<boolean> {
+    const visible = await visibleAthletes(scope);
+    return visible === 'all' || visible.has(athlete);
+  }
+
+  async function visibleMissions(scope: Scope): Promise<MissionRecord[]> {
+    const [visible, missions] = await Promise.all([visibleAthletes(scope), data.listMissions()]);
+    return visible === 'all' ? missions : missions.filter((m) => visible.has(m.athlete));
+  }
+
+  /** One row of the coach view: the stored week before today, the live status (no upcoming days). */
+  async function coachRowFor(mission: MissionRecord) {
+    const config = await data.config(mission);
+    const liveState = await live(mission, { upcoming: false });
+    const timezone = config?.timezone ?? (liveState.running ? liveState.status.timezone : 'UTC');
+    const today = localDate(now(), timezone);
+    const scope = { athlete: mission.athlete, missionId: mission.id };
+    const [recentDays, finishedDays] = await Promise.all([data.recentDays(scope, addDays(today, -7), today), liveState.running ? 0 : data.finishedDays(scope)]);
+    return coachRow({ mission, recentDays, live: liveState, today, configDays: config?.days.length ?? null, finishedDays });
+  }
+
   /** The live workflow state, but only if the workflow is this athlete's mission. */
-  async function live(mission: MissionRecord): Promise<LiveMission> {
+  async function live(mission: MissionRecord, o: { upcoming?: boolean } = {}): Promise<LiveMission> {
     try {
-      const status = await opts.temporal.status(mission.id);
+      const status = await opts.temporal.status(mission);
       if (status.athlete !== mission.athlete || status.missionId !== mission.id) {
         return { running: false, reason: 'the running workflow with this id belongs to another mission' };
       }
-      const upcoming = await opts.temporal.upcoming(mission.id, UPCOMING_ALL).catch(() => []);
+      const upcoming = o.upcoming === false ? [] : await opts.temporal.upcoming(mission, UPCOMING_ALL).catch(() => []);
       return { running: true, status, upcoming };
     } catch (err) {
       if (err instanceof MissionNotRunningError) return { running: false, reason: err.message };
@@ -479,10 +533,23 @@ function formOf(req: FastifyRequest): URLSearchParams {
   return req.body instanceof URLSearchParams ? req.body : new URLSearchParams();
 }
 
-/** What a CSRF token is bound to: the session (so a token of one session fails in another). */
+/** What a CSRF token is bound to: the session (so a token of one session fails in another), else the Bearer token's scope. */
 function csrfUser(auth: AuthResult | null | undefined): string {
   if (!auth?.ok) return 'anonymous';
-  return auth.session ? `session:${auth.session.key}` : 'bearer';
+  if (auth.session) return `session:${auth.session.key}`;
+  return auth.scope.kind === 'owner' ? 'bearer' : `bearer:${auth.scope.tokenId}`;
+}
+
+/** Who is signed in, as the page header says it (no token, no id). */
+function scopeLabel(scope: Scope): string {
+  switch (scope.kind) {
+    case 'owner':
+      return 'Owner (every athlete)';
+    case 'coach':
+      return `Coach ${scope.coach}`;
+    case 'athlete':
+      return `Athlete ${scope.athlete}`;
+  }
 }
 
 /** Where to go after signing in: a path of this dashboard only (never another site). */

@@ -9,6 +9,15 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
+/**
+ * What a signed-in visitor may see: the owner everything; a coach the athletes whose coach they
+ * are; an athlete their own missions. Scoped ones carry the id of the token they signed in with,
+ * so revoking the token ends the session.
+ */
+export type Scope = { kind: 'owner' } | { kind: 'coach'; coach: string; tokenId: string } | { kind: 'athlete'; athlete: string; tokenId: string };
+
+export const OWNER_SCOPE: Scope = Object.freeze({ kind: 'owner' });
+
 export interface SessionOptions {
   /** A session unused for this long ends. Default 7 days. */
   idleMs?: number;
@@ -30,6 +39,8 @@ export interface Session {
   lastSeenAt: number;
   /** When it ends if used again now: the earlier of idle and absolute expiry. */
   expiresAt: number;
+  /** What the token it signed in with may see. */
+  scope: Scope;
 }
 
 export type SessionLookup = { ok: true; session: Session } | { ok: false; reason: 'unknown' | 'expired' };
@@ -39,7 +50,7 @@ function digest(id: string): string {
 }
 
 export class SessionStore {
-  private readonly sessions = new Map<string, { startedAt: number; lastSeenAt: number }>();
+  private readonly sessions = new Map<string, { startedAt: number; lastSeenAt: number; scope: Scope }>();
   readonly idleMs: number;
   readonly maxMs: number;
   private readonly maxSessions: number;
@@ -52,14 +63,14 @@ export class SessionStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** Starts a session; returns the id for the cookie (32 random bytes, base64url) and the session. */
-  create(): { id: string; session: Session } {
+  /** Starts a session (the owner's unless a scope is given); returns the id for the cookie (32 random bytes, base64url) and the session. */
+  create(scope: Scope = OWNER_SCOPE): { id: string; session: Session } {
     const id = randomBytes(32).toString('base64url');
     const t = this.now();
     const key = digest(id);
-    this.sessions.set(key, { startedAt: t, lastSeenAt: t });
+    this.sessions.set(key, { startedAt: t, lastSeenAt: t, scope });
     while (this.sessions.size > this.maxSessions) this.sessions.delete(this.sessions.keys().next().value!);
-    return { id, session: this.view(key, t, t) };
+    return { id, session: this.view(key, t, t, scope) };
   }
 
   /** The live session with this id, touched (its idle clock restarts); expired ones are removed. */
@@ -74,8 +85,8 @@ export class SessionStore {
     }
     // Re-insert so the Map's order stays least-recently-used first.
     this.sessions.delete(key);
-    this.sessions.set(key, { startedAt: s.startedAt, lastSeenAt: t });
-    return { ok: true, session: this.view(key, s.startedAt, t) };
+    this.sessions.set(key, { startedAt: s.startedAt, lastSeenAt: t, scope: s.scope });
+    return { ok: true, session: this.view(key, s.startedAt, t, s.scope) };
   }
 
   /** Ends the session (sign-out); unknown ids are ignored. */
@@ -87,8 +98,8 @@ export class SessionStore {
     return this.sessions.size;
   }
 
-  private view(key: string, startedAt: number, lastSeenAt: number): Session {
-    return { key, startedAt, lastSeenAt, expiresAt: Math.min(lastSeenAt + this.idleMs, startedAt + this.maxMs) };
+  private view(key: string, startedAt: number, lastSeenAt: number, scope: Scope): Session {
+    return { key, startedAt, lastSeenAt, expiresAt: Math.min(lastSeenAt + this.idleMs, startedAt + this.maxMs), scope };
   }
 }
 

@@ -17,15 +17,22 @@ import {
   type UpcomingDay,
 } from '../shared/mission-api';
 
+/** A stored mission as the gateway finds its workflow: its id, athlete, and the workflow that runs it when recorded. */
+export interface MissionRef {
+  id: string;
+  athlete: string;
+  workflowId: string | null;
+}
+
 export interface DashboardTemporal {
   /** The running mission workflow's status; throws {@link MissionNotRunningError} when it is not running. */
-  status(missionId: string): Promise<MissionStatus>;
+  status(mission: MissionRef): Promise<MissionStatus>;
   /** The next `n` days as the workflow will run them. */
-  upcoming(missionId: string, n?: number): Promise<UpcomingDay[]>;
+  upcoming(mission: MissionRef, n?: number): Promise<UpcomingDay[]>;
   /** Send the reflection signal. */
-  reflect(missionId: string, input: ReflectInput): Promise<void>;
+  reflect(mission: MissionRef, input: ReflectInput): Promise<void>;
   /** Run the override update; throws {@link OverrideRejectedError} with the validator's message when refused. */
-  override(missionId: string, input: OverrideInput): Promise<OverrideResult>;
+  override(mission: MissionRef, input: OverrideInput): Promise<OverrideResult>;
 }
 
 /** The mission workflow is not running (never started, completed, failed, or unreachable). */
@@ -43,19 +50,22 @@ export interface TemporalGatewayOptions {
   rpcTimeoutMs?: number;
   /** How long an override update may take (it waits for a worker to run the validator and handler). Default 15000. */
   updateTimeoutMs?: number;
-  /** The workflow id of a mission (it includes the athlete's opaque id); default: the legacy `mission-<id>`. */
-  workflowIdOf?: (missionId: string) => Promise<string>;
+  /**
+   * The workflow id of a mission (it includes the athlete's opaque id); default: the one recorded
+   * with the mission, else the legacy `mission-<id>`.
+   */
+  workflowIdOf?: (mission: MissionRef) => Promise<string>;
 }
 
 export function temporalFromClient(client: Client, options: TemporalGatewayOptions = {}): DashboardTemporal {
   const timeoutMs = options.rpcTimeoutMs ?? 5000;
   const updateTimeoutMs = options.updateTimeoutMs ?? 15_000;
-  const workflowIdOf = options.workflowIdOf ?? (async (missionId: string) => legacyMissionWorkflowId(missionId));
-  const handle = async (missionId: string) => client.workflow.getHandle(await workflowIdOf(missionId));
+  const workflowIdOf = options.workflowIdOf ?? (async (m: MissionRef) => m.workflowId ?? legacyMissionWorkflowId(m.id));
+  const handle = async (mission: MissionRef) => client.workflow.getHandle(await workflowIdOf(mission));
   const withDeadline = <T>(fn: () => Promise<T>, ms = timeoutMs) => client.withDeadline(Date.now() + ms, fn);
 
-  async function running(missionId: string) {
-    const h = await handle(missionId);
+  async function running(mission: MissionRef) {
+    const h = await handle(mission);
     try {
       const d = await withDeadline(() => h.describe());
       if (d.status.name !== 'RUNNING') {
@@ -67,8 +77,8 @@ export function temporalFromClient(client: Client, options: TemporalGatewayOptio
     return h;
   }
 
-  async function query<T>(missionId: string, fn: (h: Awaited<ReturnType<typeof handle>>) => Promise<T>): Promise<T> {
-    const h = await running(missionId);
+  async function query<T>(mission: MissionRef, fn: (h: Awaited<ReturnType<typeof handle>>) => Promise<T>): Promise<T> {
+    const h = await running(mission);
     try {
       return await withDeadline(() => fn(h));
     } catch (err) {
@@ -77,18 +87,18 @@ export function temporalFromClient(client: Client, options: TemporalGatewayOptio
   }
 
   return {
-    status: (missionId) => query(missionId, (h) => h.query(statusQuery)),
-    upcoming: (missionId, n) => query(missionId, (h) => h.query(upcomingQuery, n)),
-    async reflect(missionId, input) {
-      const h = await running(missionId);
+    status: (mission) => query(mission, (h) => h.query(statusQuery)),
+    upcoming: (mission, n) => query(mission, (h) => h.query(upcomingQuery, n)),
+    async reflect(mission, input) {
+      const h = await running(mission);
       try {
         await withDeadline(() => h.signal(reflectSignal, input));
       } catch (err) {
         throw notRunning(err, h.workflowId);
       }
     },
-    async override(missionId, input) {
-      const h = await running(missionId);
+    async override(mission, input) {
+      const h = await running(mission);
       try {
         return await withDeadline(() => h.executeUpdate(overrideUpdate, { args: [input] }), updateTimeoutMs);
       } catch (err) {

@@ -80,6 +80,29 @@ export class AthleteStore {
     return (await this.get(handle))!;
   }
 
+  /**
+   * Changes the given fields of an existing athlete (a field left undefined keeps its value, null
+   * clears it); null when there is no such athlete.
+   */
+  async update(handle: string, fields: AthleteFields): Promise<AthleteRecord | null> {
+    const current = await this.get(handle);
+    if (!current) return null;
+    const pick = <K extends keyof AthleteFields>(k: K, now: AthleteFields[K]) => (fields[k] === undefined ? now : fields[k]);
+    const merged: AthleteFields = {
+      ftpW: pick('ftpW', current.ftpW),
+      weightKg: pick('weightKg', current.weightKg),
+      thresholdHr: pick('thresholdHr', current.thresholdHr),
+      maxHr: pick('maxHr', current.maxHr),
+      restingHr: pick('restingHr', current.restingHr),
+      disciplines: pick('disciplines', current.disciplines),
+    };
+    const { rows } = await this.pool.query(
+      `UPDATE athletes SET timezone = $2, profile = $3::jsonb, coach = $4, updated_at = now() WHERE handle = $1 RETURNING *`,
+      [handle, pick('timezone', current.timezone) ?? null, JSON.stringify(profileOf(merged)), pick('coach', current.coach) ?? null],
+    );
+    return rows.length ? toAthlete(rows[0]) : null;
+  }
+
   async get(handle: string): Promise<AthleteRecord | null> {
     const { rows } = await this.pool.query(`SELECT * FROM athletes WHERE handle = $1`, [handle]);
     return rows.length ? toAthlete(rows[0]) : null;

@@ -20,6 +20,13 @@ export class DayHistory {
     return rec ?? emptyDay(date);
   }
 
+  /** How many of the mission's days have run to an end (ok, degraded or failed). */
+  async finishedDays(scope: MissionScope): Promise<number> {
+    checkScope(scope);
+    const { rows } = await this.pool.query(`SELECT count(*)::int AS n FROM day_runs WHERE athlete = $1 AND mission_id = $2 AND status <> 'running'`, [scope.athlete, scope.missionId]);
+    return rows[0].n as number;
+  }
+
   /** Day records from `from` to `to` inclusive, oldest first; only days with something recorded. */
   async history(scope: MissionScope, from: IsoDate, to: IsoDate): Promise<DayRecord[]> {
     checkScope(scope);

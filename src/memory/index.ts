@@ -11,8 +11,17 @@ export {
 } from './notification-outbox';
 export { compactRecentDays } from './recent-context';
 export * from './records';
-export { AthleteExistsError, HANDLE_RE, fieldsFromProfile, type AthleteFields, type AthleteRecord } from './athlete-store';
+export { AthleteExistsError, AthleteStore, HANDLE_RE, fieldsFromProfile, type AthleteFields, type AthleteRecord } from './athlete-store';
 export type { TransactionStores } from './memory-store';
+export {
+  AccessTokenStore,
+  ACCESS_TOKEN_PREFIX,
+  TOKEN_SCOPES,
+  tokenDigest,
+  type AccessTokenRecord,
+  type TokenGrant,
+  type TokenScopeKind,
+} from './access-token-store';
 export type { RideRecord } from './ride-store';
 export {
   WebhookStore,

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { AthleteInputStore } from './athlete-input-store';
 import { AthleteStore } from './athlete-store';
+import { AccessTokenStore } from './access-token-store';
 import { DayHistory } from './day-history';
 import { DayStore } from './day-store';
 import { MissionStore } from './mission-store';
@@ -40,6 +41,8 @@ export class MemoryStore {
   readonly reads: DayHistory;
   /** Rides reported by webhook, per athlete. */
   readonly rides: RideStore;
+  /** Scoped dashboard tokens (coach, athlete), kept as digests. */
+  readonly tokens: AccessTokenStore;
 
   constructor(
     readonly pool: Pool,
@@ -52,6 +55,7 @@ export class MemoryStore {
     this.outbox = new NotificationOutbox(pool, options);
     this.reads = new DayHistory(pool);
     this.rides = new RideStore(pool);
+    this.tokens = new AccessTokenStore(pool);
   }
 
   /** Runs `work` with stores bound to one transaction: all its writes land, or none. */

@@ -327,6 +327,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_events_pending ON webhook_events (received_at) WHERE status = 'pending';
     `,
   },
+  {
+    // Scoped dashboard tokens: a coach's token sees the athletes whose coach it names, an athlete's
+    // token that athlete only. Only a SHA-256 digest of each token is kept (the token is shown
+    // once, when made); revoking keeps the row, so the list says when and which.
+    id: '0010_access_tokens',
+    sql: `
+      CREATE TABLE access_tokens (
+        id           text        PRIMARY KEY CHECK (id ~ '^tok_[a-z0-9]{12}$'),
+        scope        text        NOT NULL CHECK (scope IN ('coach', 'athlete')),
+        subject      text        NOT NULL CHECK (subject <> ''),
+        token_sha256 bytea       NOT NULL UNIQUE CHECK (octet_length(token_sha256) = 32),
+        label        text,
+        created_at   timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz,
+        revoked_at   timestamptz
+      );
+      CREATE INDEX access_tokens_by_subject ON access_tokens (scope, subject);
+    `,
+  },
 ];
 
 /**

@@ -9,6 +9,7 @@
 import { Argument, Option } from 'commander';
 import { UserError } from '../../infra/user-error';
 import { isClockTime, isIsoDate } from '../../domain/iso-date';
+import { canonicalTimezone } from '../../mission/timezones';
 import type { ClockTime, IsoDate } from '../../domain/types';
 
 export interface ValueType<T> {
@@ -132,6 +133,56 @@ export const athleteHandle: ValueType<string> = {
   read: (raw) => (/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(raw) ? ok(raw) : refuse('is not a handle')),
   sample: 'rider',
   badSample: '../rider',
+};
+
+/** A new athlete's handle: the rule of mission files' `athlete.handle` (kept in every table). */
+export const newAthleteHandle: ValueType<string> = {
+  accepts: 'a handle: a letter, then up to 31 letters, digits, "_", "." or "-" (as `handle` in a mission file)',
+  read: (raw) => (/^[A-Za-z][A-Za-z0-9_.-]{0,31}$/.test(raw) ? ok(raw) : refuse('is not a handle')),
+  sample: 'rider',
+  badSample: '1-rider',
+};
+
+/** A coach's name, as `athlete add --coach` records it and `token add --coach` names it. */
+export const coachName: ValueType<string> = {
+  accepts: 'a coach name: a letter, then up to 63 letters, digits, "_", "." or "-"',
+  read: (raw) => (/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(raw) ? ok(raw) : refuse('is not a coach name')),
+  sample: 'coach-anna',
+  badSample: '9anna',
+};
+
+/** An IANA timezone name, canonicalised (`europe/paris` → `Europe/Paris`). */
+export const timezoneName: ValueType<string> = {
+  accepts: 'an IANA timezone name, e.g. Europe/Paris or America/Denver (not an offset such as +01:00)',
+  read: (raw) => {
+    const zone = canonicalTimezone(raw);
+    return zone ? ok(zone) : refuse('is not a timezone');
+  },
+  sample: 'Europe/Paris',
+  badSample: 'Mars/Olympus',
+};
+
+/** A number, decimals allowed, within [min, max]. */
+export function decimalNumber(range: { min: number; max: number }, unit = ''): ValueType<number> {
+  const bounds = ` from ${range.min} to ${range.max}${unit}`;
+  return {
+    accepts: `a number${bounds}`,
+    read: (raw) => {
+      const n = Number(raw);
+      if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !Number.isFinite(n) || n < range.min || n > range.max) return refuse(`is not a number${bounds}`);
+      return ok(n);
+    },
+    sample: String(range.min),
+    badSample: 'heavy',
+  };
+}
+
+/** The id of a scoped dashboard token, as `token list` shows it. */
+export const tokenId: ValueType<string> = {
+  accepts: 'a token id as `lanterne token list` shows it: tok_ and 12 letters or digits',
+  read: (raw) => (/^tok_[a-z0-9]{12}$/.test(raw) ? ok(raw) : refuse('is not a token id')),
+  sample: 'tok_abcdefghijkl',
+  badSample: 'lnt_secret',
 };
 
 export const githubRepository: ValueType<{ owner: string; repo: string }> = {

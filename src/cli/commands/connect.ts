@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { Pool } from 'pg';
 import { loadMissionFile } from '../../mission';
-import { migrate, WebhookStore } from '../../memory';
+import { AthleteStore, fieldsFromProfile, migrate, WebhookStore } from '../../memory';
+import type { MissionConfig } from '../../domain/types';
 import { PgTokenStore, loadSecretKey } from '../../secrets';
 import { connectProvider, isObservationError, type ConnectResult } from '../../observation';
 import { UserError } from '../../infra/user-error';
@@ -32,11 +33,30 @@ export const ENV_HINTS: Record<string, string> = {
   DATABASE_URL: 'DATABASE_URL: the PostgreSQL database the worker uses',
 };
 
-export async function athleteFrom(o: { athlete?: string; mission?: string }): Promise<string | null> {
+/** Whose tokens: the athlete named by --athlete, or the athlete of the --mission file (with its profile). */
+async function athleteSource(o: { athlete?: string; mission?: string }): Promise<{ handle: string; fromMission: MissionConfig | null } | null> {
   if (o.athlete && o.mission) throw new UserError('give --athlete or --mission, not both');
-  if (o.athlete) return checkAthlete(o.athlete);
-  if (o.mission) return (await loadMissionFile(o.mission)).athlete.handle;
+  if (o.athlete) return { handle: checkAthlete(o.athlete), fromMission: null };
+  if (o.mission) {
+    const mission = await loadMissionFile(o.mission);
+    return { handle: mission.athlete.handle, fromMission: mission };
+  }
   return null;
+}
+
+/**
+ * The athlete row the tokens belong to: a mission file's athlete is added when new (as starting
+ * the mission would); a handle given with --athlete must name an athlete already added.
+ */
+async function knownAthlete(pool: Pool, source: { handle: string; fromMission: MissionConfig | null }): Promise<void> {
+  const athletes = new AthleteStore(pool);
+  if (source.fromMission) {
+    await athletes.ensure(source.handle, fieldsFromProfile(source.fromMission.athlete, source.fromMission.timezone));
+    return;
+  }
+  if (!(await athletes.get(source.handle))) {
+    throw new UserError(`no athlete ${JSON.stringify(source.handle)}`, `add them first with \`lanterne athlete add ${source.handle}\`, or give --mission <file> to take the athlete from a mission file`);
+  }
 }
 
 export interface ConnectionRow {
@@ -91,7 +111,7 @@ export function registerConnectCommand(program: Command): void {
     .command('connect')
     .addArgument(typedArgument('[provider]', PROVIDERS.join(' or '), oneOf(PROVIDERS)))
     .description('connect Oura or Strava (OAuth2 in the browser, tokens stored encrypted), or show connections with --status')
-    .addOption(typedOption('--athlete <handle>', 'the athlete the tokens belong to', athleteHandle))
+    .addOption(typedOption('--athlete <handle>', 'the athlete the tokens belong to (added with `lanterne athlete add`)', athleteHandle))
     .option('--mission <file>', 'take the athlete from this mission file')
     .option('--status', 'list connected providers and token expiry (never token values)')
     .option('--port <n>', 'loopback callback port (default LANTERNE_OAUTH_CALLBACK_PORT or 8765; must match the app’s redirect URI; 0 = any)', positiveInt('--port', 0))
@@ -105,8 +125,9 @@ export function registerConnectCommand(program: Command): void {
     )
     .action(
       action(async (providerArg: string | undefined, o: { athlete?: string; mission?: string; status?: boolean; port?: number; timeout: number; browser: boolean; json?: boolean }) => {
-        const athlete = await athleteFrom(o);
+        const source = await athleteSource(o);
         if (o.status) {
+          const athlete = source?.handle ?? null;
           if (providerArg) throw new UserError('--status lists every provider: leave out the provider name');
           const url = process.env.DATABASE_URL;
           if (!url) throw new UserError('DATABASE_URL is not set: the connections are stored in PostgreSQL', 'set DATABASE_URL to the database the worker uses');
@@ -125,11 +146,13 @@ export function registerConnectCommand(program: Command): void {
         if (missing.length) {
           throw new UserError(`cannot connect ${provider}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set`, missing.map((m) => ENV_HINTS[m] ?? m).join('; '));
         }
-        if (!athlete) throw new UserError('whose tokens are these? give --athlete <handle> or --mission <file>');
+        if (!source) throw new UserError('whose tokens are these? give --athlete <handle> or --mission <file>');
         const key = loadSecretKey(process.env);
         const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
         try {
           await migrate(pool);
+          await knownAthlete(pool, source);
+          const athlete = source.handle;
           const store = new PgTokenStore(pool, key);
           let result: ConnectResult;
           try {

@@ -24,6 +24,7 @@ describe('migrate', () => {
     expect(first.applied).toEqual(MIGRATIONS.map((m) => m.id));
     expect(await tables(db.pool)).toEqual(
       [
+        'access_tokens',
         'adaptations',
         'athlete_tokens',
         'athletes',

@@ -79,19 +79,19 @@ describe('authenticate', () => {
   const sessions = new SessionStore();
   const { id } = sessions.create();
 
-  it('accepts the Bearer token or a live session', () => {
-    expect(authenticate(TOKEN, sessions, { authorization: `Bearer ${TOKEN}` })).toMatchObject({ ok: true, via: 'bearer', session: null });
-    expect(authenticate(TOKEN, sessions, { sessionId: id })).toMatchObject({ ok: true, via: 'session', sessionId: id });
-    expect(authenticate(TOKEN, sessions, {})).toEqual({ ok: false, reason: 'missing' });
+  it('accepts the Bearer token or a live session', async () => {
+    expect(await authenticate(TOKEN, sessions, { authorization: `Bearer ${TOKEN}` })).toMatchObject({ ok: true, via: 'bearer', session: null });
+    expect(await authenticate(TOKEN, sessions, { sessionId: id })).toMatchObject({ ok: true, via: 'session', sessionId: id });
+    expect(await authenticate(TOKEN, sessions, {})).toEqual({ ok: false, reason: 'missing' });
   });
 
-  it('refuses any wrong credential, also next to a valid one', () => {
-    expect(authenticate(TOKEN, sessions, { authorization: 'Bearer nope' })).toEqual({ ok: false, reason: 'wrong' });
-    expect(authenticate(TOKEN, sessions, { authorization: `Basic ${TOKEN}` })).toEqual({ ok: false, reason: 'wrong' });
-    expect(authenticate(TOKEN, sessions, { authorization: 'Bearer nope', sessionId: id })).toEqual({ ok: false, reason: 'wrong' });
-    expect(authenticate(TOKEN, sessions, { authorization: `Bearer ${TOKEN}`, sessionId: 'made-up' })).toEqual({ ok: false, reason: 'expired' });
+  it('refuses any wrong credential, also next to a valid one', async () => {
+    expect(await authenticate(TOKEN, sessions, { authorization: 'Bearer nope' })).toEqual({ ok: false, reason: 'wrong' });
+    expect(await authenticate(TOKEN, sessions, { authorization: `Basic ${TOKEN}` })).toEqual({ ok: false, reason: 'wrong' });
+    expect(await authenticate(TOKEN, sessions, { authorization: 'Bearer nope', sessionId: id })).toEqual({ ok: false, reason: 'wrong' });
+    expect(await authenticate(TOKEN, sessions, { authorization: `Bearer ${TOKEN}`, sessionId: 'made-up' })).toEqual({ ok: false, reason: 'expired' });
     // The raw token is not a session id.
-    expect(authenticate(TOKEN, sessions, { sessionId: TOKEN })).toEqual({ ok: false, reason: 'expired' });
+    expect(await authenticate(TOKEN, sessions, { sessionId: TOKEN })).toEqual({ ok: false, reason: 'expired' });
   });
 });
 

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import { MemoryStore, migrate } from '../../../src/memory';
-import { startDashboard, OverrideRejectedError, MissionNotRunningError, type DashboardOptions, type DashboardTemporal, type RunningDashboard } from '../../../src/dashboard';
+import { startDashboard, OverrideRejectedError, MissionNotRunningError, type DashboardOptions, type DashboardTemporal, type MissionRef, type RunningDashboard } from '../../../src/dashboard';
 import type { MissionStatus, OverrideInput, ReflectInput, UpcomingDay } from '../../../src/shared/mission-api';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { addDays } from '../../../src/domain/iso-date';
@@ -27,22 +27,22 @@ function status(over: Partial<MissionStatus> = {}): MissionStatus {
 }
 
 class FakeTemporal implements DashboardTemporal {
-  statusFor: (id: string) => MissionStatus = () => status();
+  statusFor: (mission: MissionRef) => MissionStatus = () => status();
   upcomingDays: UpcomingDay[] = [];
   reflections: ReflectInput[] = [];
   overrides: OverrideInput[] = [];
   rejectOverrideWith: string | null = null;
-  async status(id: string) {
-    if (id !== ALICE.missionId) throw new MissionNotRunningError(`no mission workflow mission-${id} was found`);
-    return this.statusFor(id);
+  async status(mission: MissionRef) {
+    if (mission.id !== ALICE.missionId) throw new MissionNotRunningError(`no mission workflow mission-${mission.id} was found`);
+    return this.statusFor(mission);
   }
   async upcoming() {
     return this.upcomingDays;
   }
-  async reflect(_id: string, input: ReflectInput) {
+  async reflect(_mission: MissionRef, input: ReflectInput) {
     this.reflections.push(input);
   }
-  async override(_id: string, input: OverrideInput) {
+  async override(_mission: MissionRef, input: OverrideInput) {
     if (this.rejectOverrideWith) throw new OverrideRejectedError(this.rejectOverrideWith);
     this.overrides.push(input);
     return { accepted: true as const, kind: input.kind, changed: `applied ${input.kind}` };

@@ -115,7 +115,7 @@ function expectOneLineRefusal(r: CliResult, says: string | RegExp): void {
 describe('every command refuses a mistake with one line and a hint, before any server call', () => {
   it('walks the whole program: every command and every typed option', () => {
     const paths = commands.map((c) => pathOf(c).join(' '));
-    expect(paths).toEqual(expect.arrayContaining(['mission start', 'mission status', 'override', 'reflect', 'report', 'export', 'simulate', 'connect']));
+    expect(paths).toEqual(expect.arrayContaining(['mission start', 'mission status', 'override', 'reflect', 'report', 'export', 'simulate', 'connect', 'athlete add', 'athlete list', 'athlete show', 'token add', 'token revoke', 'codec-server']));
     const typedCases = cases.filter((c) => / (--[\w-]+|<\w+>) \S+$/.test(c.name));
     expect(typedCases.length).toBeGreaterThanOrEqual(20);
   });

@@ -33,14 +33,14 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): { child: ChildProcess; result: Promise<CliResult>; stderrSoFar: () => string } {
+export function startCli(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): { child: ChildProcess; result: Promise<CliResult>; stderrSoFar: () => string; stdoutSoFar: () => string } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const result = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, result, stderrSoFar: () => stderr };
+  return { child, result, stderrSoFar: () => stderr, stdoutSoFar: () => stdout };
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<CliResult> {
