@@ -20,11 +20,25 @@ const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'test-results');
 
 /**
- * The suites whose tests start missions on the time-skipping server: the workflow tests and the
- * end-to-end suites that run on it. Suites on the dev server run on the real clock and choose their
- * missions' zone instead (tests/support/mission-client.ts: missionAtLocalNoon).
+ * The suites whose tests run on the time-skipping server (they start it through tests/support/temporal.ts),
+ * found by reading the test files, so a new one is never left out. Suites on the dev server run on
+ * the real clock and choose their missions' zone instead (tests/support/mission-client.ts: missionAtLocalNoon).
  */
-const TIME_DEPENDENT = ['tests/workflow/', 'tests/e2e/dashboard/dashboard.e2e.test.ts', 'tests/integration/notify-retries.test.ts'];
+function timeDependentSuites() {
+  const found = [];
+  const visit = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) visit(p);
+      else if (e.name.endsWith('.test.ts') && /\b(createTimeSkippingEnv|useTimeSkippingEnv)\(/.test(fs.readFileSync(p, 'utf8'))) {
+        found.push(path.relative(ROOT, p).split(path.sep).join('/'));
+      }
+    }
+  };
+  visit(path.join(ROOT, 'tests'));
+  return found.sort();
+}
+const TIME_DEPENDENT = timeDependentSuites();
 
 /**
  * Hours that matter, in Europe/Paris (the missions' zone): just before and at the default run time
@@ -96,9 +110,9 @@ const clocks = narrowed ? [] : clocksFromEnv();
 if (narrowed) process.stderr.write('\n[test] jest arguments given: the shifted-clock runs are left out (set LANTERNE_TEST_CLOCKS to run them)\n');
 for (const clock of clocks) {
   const zone = clock.includes('@') ? '' : ' Europe/Paris';
-  process.stderr.write(`\n[test] shifted clock: the time-dependent suites with the test server at ${clock}${zone} (LANTERNE_TEST_CLOCK=${clock})\n`);
+  process.stderr.write(`\n[test] shifted clock: the time-skipping suites (${TIME_DEPENDENT.join(', ')}) with the test server at ${clock}${zone} (LANTERNE_TEST_CLOCK=${clock})\n`);
   const label = `clock-${clock.replace(/[^0-9A-Za-z]+/g, '')}`;
-  runs.push({ what: `${TIME_DEPENDENT.join(', ')} at ${clock}${zone}`, ...runJest(label, TIME_DEPENDENT, { ...baseEnv, LANTERNE_TEST_CLOCK: clock }) });
+  runs.push({ what: `the ${TIME_DEPENDENT.length} time-skipping suites at ${clock}${zone}`, ...runJest(label, ['--runTestsByPath', ...TIME_DEPENDENT], { ...baseEnv, LANTERNE_TEST_CLOCK: clock }) });
 }
 
 process.stderr.write('\n[test] runs:\n');
