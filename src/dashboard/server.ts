@@ -176,7 +176,9 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
   const flashes = new Map<string, string>();
   const scopedTokens: ScopedTokens = opts.scopedTokens ?? opts.memory.tokens;
 
-  const app = Fastify({ logger: false, bodyLimit: MAX_FORM_BYTES, return503OnClosing: true });
+  // forceCloseConnections: a browser left open polls status.json every few seconds; closing (up's
+  // Ctrl-C) ends its connections instead of waiting for it to stop.
+  const app = Fastify({ logger: false, bodyLimit: MAX_FORM_BYTES, return503OnClosing: true, forceCloseConnections: true });
 
   // Headers first, so every answer (421 and errors included) carries them and its CSP nonces.
   await app.register(fastifyHelmet, {

@@ -90,8 +90,9 @@ afterAll(async () => {
     if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
     await w.done;
   }
-  await dashboard?.close();
+  // The browser first: a page a failed test left open keeps polling the dashboard.
   await browser?.close();
+  await dashboard?.close();
   await env?.teardown();
   await db?.drop();
 });

@@ -1,20 +1,18 @@
 /** Runs the built `lanterne` command as a user would (node bin/lanterne.js …) and collects its output. */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { cliIsBuilt } from '../../support/build-cli';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 const BIN = path.join(ROOT, 'bin', 'lanterne.js');
 
-let built = false;
-/** Compiles src/ to dist/ once per test file, so the tests run the code as it is now. */
+/**
+ * The CLI tests run dist/, which the jest global setup compiles once before any test file starts
+ * (tests/support/build-cli.ts). Refuses to run a stale build rather than compiling here: a test
+ * file compiling dist/ while another file's CLI loads it was a source of rare half-written modules.
+ */
 export function buildOnce(): void {
-  if (built) return;
-  try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-  } catch {
-    /* type errors elsewhere still emit JavaScript; a missing file shows up in the tests */
-  }
-  built = true;
+  if (!cliIsBuilt()) throw new Error('dist/ is older than src/: the jest global setup builds it (run the tests through jest or npm test)');
 }
 
 export interface CliResult {
