@@ -14,6 +14,7 @@ export * from './records';
 export { AthleteExistsError, HANDLE_RE, fieldsFromProfile, type AthleteFields, type AthleteRecord } from './athlete-store';
 export type { TransactionStores } from './memory-store';
 export type { RideRecord } from './ride-store';
+export { DailyLoadStore } from './daily-load-store';
 export {
   WebhookStore,
   WEBHOOK_PROVIDERS,

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { AthleteInputStore } from './athlete-input-store';
 import { AthleteStore } from './athlete-store';
+import { DailyLoadStore } from './daily-load-store';
 import { DayHistory } from './day-history';
 import { DayStore } from './day-store';
 import { MissionStore } from './mission-store';
@@ -15,6 +16,7 @@ export interface TransactionStores {
   missions: MissionStore;
   days: DayStore;
   input: AthleteInputStore;
+  loads: DailyLoadStore;
 }
 
 /**
@@ -40,6 +42,8 @@ export class MemoryStore {
   readonly reads: DayHistory;
   /** Rides reported by webhook, per athlete. */
   readonly rides: RideStore;
+  /** The athlete's daily load history, across missions. */
+  readonly loads: DailyLoadStore;
 
   constructor(
     readonly pool: Pool,
@@ -52,10 +56,11 @@ export class MemoryStore {
     this.outbox = new NotificationOutbox(pool, options);
     this.reads = new DayHistory(pool);
     this.rides = new RideStore(pool);
+    this.loads = new DailyLoadStore(pool);
   }
 
   /** Runs `work` with stores bound to one transaction: all its writes land, or none. */
   atomically<T>(work: (tx: TransactionStores) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, (client) => work({ missions: new MissionStore(client), days: new DayStore(client), input: new AthleteInputStore(client) }));
+    return inTransaction(this.pool, (client) => work({ missions: new MissionStore(client), days: new DayStore(client), input: new AthleteInputStore(client), loads: new DailyLoadStore(client) }));
   }
 }

@@ -327,6 +327,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_events_pending ON webhook_events (received_at) WHERE status = 'pending';
     `,
   },
+  {
+    // The athlete's daily training load across missions: one row per day (TSS, the least reliable
+    // method behind it, the activities it came from). The first observation of an athlete fills a
+    // year; each later morning rewrites its observation window. Per athlete: load is the athlete's,
+    // whichever mission observed it.
+    id: '0008_daily_load',
+    sql: `
+      CREATE TABLE daily_load (
+        athlete     text             NOT NULL REFERENCES athletes (handle) ON DELETE CASCADE,
+        day         date             NOT NULL,
+        tss         double precision NOT NULL CHECK (tss >= 0),
+        method      text             CHECK (method IN ('power', 'heart-rate', 'duration-estimate')),
+        sources     jsonb            NOT NULL DEFAULT '[]'::jsonb,
+        recorded_at timestamptz      NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, day)
+      );
+    `,
+  },
 ];
 
 /**

@@ -41,6 +41,15 @@ export function formatLoad(l: LoadFigures): string {
   ].join('\n');
 }
 
+/** Where CTL comes from: the stored daily load, what was pulled from the source, what is short. */
+export function formatLoadHistory(h: ObservePreview['loadHistory']): string {
+  const where = h.stored > 0 ? `${h.stored} days stored in PostgreSQL` : 'nothing stored';
+  const pulled = h.pulled ? `; rides pulled from ${h.pulled.from} to ${h.pulled.to}` : '';
+  const lines = [`load history: ${h.days} days${h.from ? ` from ${h.from}` : ''} (${where}${pulled})`];
+  for (const n of h.notes) lines.push(`  ${n}`);
+  return lines.join('\n');
+}
+
 function heading(p: Omit<ObservePreview, 'wellness'>): string {
   const src = p.sources === 'synthetic' ? 'synthetic athlete' : [p.sources.oura && 'Oura', p.sources.strava && 'Strava'].filter(Boolean).join(' + ');
   const day = p.day ? `day ${p.day.index + 1}${p.day.stage !== null ? `, stage ${p.day.stage}` : ''}: ${p.day.name} (${p.day.type})` : 'not a mission day';
@@ -49,7 +58,7 @@ function heading(p: Omit<ObservePreview, 'wellness'>): string {
 
 export function formatObservePreview(p: ObservePreview): string {
   const errors = p.errors.map((e) => `source error ${e.source} (${e.type}${e.retryable ? ', retryable' : ''}): ${e.message}`);
-  return [heading(p), '', 'observation', formatObservation(p.observation), '', 'load', formatLoad(p.load), ...(errors.length ? ['', ...errors] : [])].join('\n');
+  return [heading(p), '', 'observation', formatObservation(p.observation), '', 'load', formatLoad(p.load), formatLoadHistory(p.loadHistory), ...(errors.length ? ['', ...errors] : [])].join('\n');
 }
 
 export function formatDecision(d: Decision): string {
@@ -90,6 +99,7 @@ export function formatCoachPreview(p: CoachPreview): string {
     formatObservation(p.observation),
     '',
     formatLoad(p.load),
+    formatLoadHistory(p.loadHistory),
     '',
     formatDecision(p.decision),
     '',

@@ -29,6 +29,7 @@ describe('migrate', () => {
         'athletes',
         'class_suggestions',
         'config_versions',
+        'daily_load',
         'day_runs',
         'decisions',
         'load_metrics',
