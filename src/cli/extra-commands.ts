@@ -7,8 +7,9 @@ import { registerExportCommand } from './commands/export';
 import { registerWebhooksCommand } from './commands/webhooks';
 import { registerKeysCommand } from './commands/keys';
 import { registerEvaluateCommand } from './commands/evaluate';
+import { registerPelotonCommand } from './commands/peloton';
 
-/** observe, coach, connect, simulate, export, evaluate, webhooks and keys. */
+/** observe, coach, connect, simulate, export, evaluate, webhooks, keys and peloton. */
 export function registerExtraCommands(program: Command): void {
   registerObserveCommand(program);
   registerCoachCommand(program);
@@ -18,4 +19,5 @@ export function registerExtraCommands(program: Command): void {
   registerEvaluateCommand(program);
   registerWebhooksCommand(program);
   registerKeysCommand(program);
+  registerPelotonCommand(program);
 }

@@ -15,6 +15,7 @@ export { AthleteExistsError, HANDLE_RE, fieldsFromProfile, type AthleteFields, t
 export type { TransactionStores } from './memory-store';
 export type { RideRecord } from './ride-store';
 export { DailyLoadStore } from './daily-load-store';
+export { PelotonStore } from './peloton-store';
 export {
   WebhookStore,
   WEBHOOK_PROVIDERS,

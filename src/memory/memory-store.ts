@@ -7,6 +7,7 @@ import { DayStore } from './day-store';
 import { MissionStore } from './mission-store';
 import { NotificationOutbox, type OutboxOptions } from './notification-outbox';
 import { RideStore } from './ride-store';
+import { PelotonStore } from './peloton-store';
 import { inTransaction } from './pg-support';
 
 export type MemoryStoreOptions = OutboxOptions;
@@ -44,6 +45,8 @@ export class MemoryStore {
   readonly rides: RideStore;
   /** The athlete's daily load history, across missions. */
   readonly loads: DailyLoadStore;
+  /** Peloton's class library: a catalogue shared by every athlete. */
+  readonly peloton: PelotonStore;
 
   constructor(
     readonly pool: Pool,
@@ -57,6 +60,7 @@ export class MemoryStore {
     this.reads = new DayHistory(pool);
     this.rides = new RideStore(pool);
     this.loads = new DailyLoadStore(pool);
+    this.peloton = new PelotonStore(pool);
   }
 
   /** Runs `work` with stores bound to one transaction: all its writes land, or none. */

@@ -345,6 +345,45 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Peloton's cycling archive as synced by `lanterne peloton sync`: a catalogue shared by every
+    // athlete (classes only, no athlete column and no athlete data), replaced whole by each
+    // successful sync, and the syncs themselves (when, how many, or why one failed).
+    id: '0009_peloton_classes',
+    sql: `
+      CREATE TABLE peloton_syncs (
+        id          bigserial   PRIMARY KEY,
+        status      text        NOT NULL CHECK (status IN ('ok', 'failed')),
+        pages       integer,
+        classes     integer,
+        added       integer,
+        updated     integer,
+        removed     integer,
+        detail      text,
+        finished_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE peloton_classes (
+        id            text             PRIMARY KEY CHECK (id ~ '^[0-9a-f]{32}$'),
+        title         text             NOT NULL,
+        duration_min  integer          NOT NULL CHECK (duration_min > 0),
+        class_type    text             NOT NULL,
+        class_type_id text,
+        subtype       text,
+        difficulty    double precision,
+        instructor_id text,
+        instructor    text,
+        air_time      timestamptz,
+        url           text             NOT NULL,
+        primary_zones integer[]        NOT NULL,
+        est_if        double precision NOT NULL,
+        est_tss       double precision NOT NULL,
+        is_ftp_test   boolean          NOT NULL,
+        sync_id       bigint           NOT NULL REFERENCES peloton_syncs (id),
+        updated_at    timestamptz      NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /**

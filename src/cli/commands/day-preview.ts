@@ -12,7 +12,7 @@ import { dayForDate } from '../../mission';
 import { createObservationSources, loadWithHistory, observeDay, type DailyLoadRow, type Prescription, type SourceFailure, type WellnessPoint } from '../../observation';
 import { InMemoryTokenStore, PgTokenStore, loadSecretKey } from '../../secrets';
 import { MemoryStore, migrate } from '../../memory';
-import { decideDay, loadOfflineCatalogue, matchClasses, planWorkout, plannerFromEnv, recentPlannerContext } from '../../coaching';
+import { decideDay, loadOfflineCatalogue, matchClasses, planWorkout, plannerFromEnv, recentPlannerContext, type ClassLibrary } from '../../coaching';
 import { dataSourceMode, prescriptionsFromHistory, syntheticAthleteFor } from '../../activities/data-sources';
 import { readUpState } from '../cli-support';
 import { HISTORY_DAYS } from '../../activities';
@@ -82,6 +82,20 @@ async function storedContext(pool: Pool, mission: MissionConfig, date: IsoDate):
   const missionStart = stored?.days[0]?.date ?? null;
   const past = missionStart && missionStart < date ? await memory.reads.history(scope, missionStart, addDays(date, -1)) : [];
   return { load, missionStart, prescriptions: prescriptionsFromHistory(past.map((r) => ({ date: r.date, plannedTss: r.plan?.targetTss ?? null }))) };
+}
+
+/** The synced Peloton library in the configured database (null without a database or a sync). */
+async function storedLibrary(env: NodeJS.ProcessEnv): Promise<ClassLibrary | null> {
+  const url = configuredDatabase(env);
+  if (!url) return null;
+  const pool = new Pool({ connectionString: url, max: 1 });
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool);
+    return await new MemoryStore(pool).peloton.library();
+  } finally {
+    await pool.end();
+  }
 }
 
 export async function observePreview(mission: MissionConfig, date: IsoDate, env: NodeJS.ProcessEnv): Promise<ObservePreview> {
@@ -163,7 +177,7 @@ export async function coachPreview(mission: MissionConfig, date: IsoDate, env: N
   );
   const match = await matchClasses(
     { decision, stageType: day.type, disciplines: mission.athlete.disciplines, targetDurationMin: workout.durationMin > 0 ? workout.durationMin : undefined },
-    { offline: loadOfflineCatalogue(), env },
+    { offline: loadOfflineCatalogue(), library: await storedLibrary(env) },
   );
   const modelWasAsked = setup.llm !== null && decision.decision !== 'rest' && decision.maxDurationMin > 0;
   const degraded = [...decision.degraded];

@@ -1,6 +1,7 @@
 /** Human renderings of the extra commands' results: plain text tables, no colours. */
 import type { ClassSuggestion, Decision, DayObservation, LoadFigures, Workout } from '../../domain/types';
 import type { CoachPreview, ObservePreview } from './day-preview';
+import { DEMO_CATALOGUE_LABEL, isDemoSuggestion } from '../../coaching/peloton';
 
 /** A text table: columns padded to their widest cell, numbers right-aligned. */
 export function table(headers: string[], rows: (string | number | null)[][]): string {
@@ -89,7 +90,11 @@ export function formatWorkout(w: Workout): string {
 
 export function formatClasses(classes: ClassSuggestion[]): string {
   if (classes.length === 0) return 'classes: none to suggest';
-  return ['classes:', ...classes.map((c, i) => `  ${i + 1}. ${c.title} — ${c.durationMin} min ${c.classType} (${c.why})`)].join('\n');
+  const head = classes.some(isDemoSuggestion) ? `classes (${DEMO_CATALOGUE_LABEL}):` : 'classes:';
+  return [
+    head,
+    ...classes.flatMap((c, i) => [`  ${i + 1}. ${c.title}${c.instructor ? ` with ${c.instructor}` : ''} — ${c.durationMin} min ${c.classType} (${c.why})`, ...(c.url ? [`     ${c.url}`] : [])]),
+  ].join('\n');
 }
 
 export function formatCoachPreview(p: CoachPreview): string {

@@ -37,6 +37,8 @@ describe('migrate', () => {
         'notifications',
         'observations',
         'overrides',
+        'peloton_classes',
+        'peloton_syncs',
         'plans',
         'provider_accounts',
         'reflections',
