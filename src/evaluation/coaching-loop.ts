@@ -132,7 +132,14 @@ export async function runAdaptive(mission: MissionConfig, options: { reflections
       },
       TEMPLATE_PLANNER,
     );
-    memory.push({ date, decision, plan: workout, hrvMs: observed.observation.hrv?.averageHrvMs ?? null, hrv7dMean: load.hrv7dMean });
+    memory.push({
+      date,
+      decision,
+      plan: workout,
+      hrvMs: observed.observation.hrv?.averageHrvMs ?? null,
+      hrv7dMean: load.hrv7dMean,
+      temperatureDeviation: observed.observation.readiness?.temperatureDeviation ?? null,
+    });
     prescriptions.push({ date, tss: workout.targetTss });
     athlete.setPrescriptions(prescriptions);
     const reflection = options.reflections === false ? null : athlete.reflectionOf(date);
