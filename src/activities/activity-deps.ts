@@ -18,7 +18,7 @@ export interface ActivityDeps {
   temporalUiUrl: string | null;
   namespace: string;
   stravaLimiter?: StravaRateLimiter;
-  /** The offline Peloton catalogue (loaded once). */
+  /** The offline Peloton demo catalogue (loaded once), used when no Peloton library is synced. */
   catalogue?: PelotonClass[];
 }
 

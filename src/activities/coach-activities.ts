@@ -79,7 +79,7 @@ export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKe
       );
       const match = await matchPelotonClasses(
         { decision, stageType: day.type, disciplines: mission.athlete.disciplines, targetDurationMin: workout.durationMin > 0 ? workout.durationMin : undefined },
-        { offline: catalogue(), env: deps.env },
+        { offline: catalogue(), library: await memory.peloton.library() },
       );
       await memory.atomically(async (tx) => {
         await tx.days.recordPlan(scope, key.date, workout);

@@ -63,7 +63,7 @@ export function reflectionsOf(records: DayRecord[]): Reflection[] {
   return records.flatMap((r) => (r.reflection ? [r.reflection] : []));
 }
 
-/** Recorded days as the coach remembers them (decision, plan, that morning's HRV). */
+/** Recorded days as the coach remembers them (decision, plan, that morning's HRV and temperature). */
 export function rememberedDays(records: DayRecord[]): RememberedDay[] {
   return records.map((r) => ({
     date: r.date,
@@ -71,5 +71,6 @@ export function rememberedDays(records: DayRecord[]): RememberedDay[] {
     plan: r.plan,
     hrvMs: r.observation?.hrv?.averageHrvMs ?? null,
     hrv7dMean: r.load?.hrv7dMean ?? null,
+    temperatureDeviation: r.observation?.readiness?.temperatureDeviation ?? null,
   }));
 }

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { DayObservation } from '../domain/types';
 import { addDays } from '../domain/iso-date';
-import { computeLoad, createObservationSources, observeDay, type ObservationSources, type WellnessPoint } from '../observation';
+import { createObservationSources, loadWithHistory, observeDay, type ObservationSources } from '../observation';
 import type { DayKey, ObservedDaySummary } from '../shared/day-key';
 import type { ActivityDeps } from './activity-deps';
 import { HISTORY_DAYS } from './activity-deps';
@@ -49,25 +49,24 @@ export function createObserveActivities(deps: ActivityDeps, inputsFor: (key: Day
       const result = await heartbeating(() => observeDay(sources, profile, key.date, HISTORY_DAYS));
       const config = result.errors.find((e) => e.type === 'ObservationConfig');
       if (config) throw ApplicationFailure.nonRetryable(config.message, 'ConfigurationError');
+      const observation: DayObservation = result.observation;
+      // The load from the athlete's whole history: the stored days, extended by this observation
+      // (and, the first time, by a year of rides pulled from the source).
+      const stored = await memory.loads.all(key.athlete);
+      const history = await heartbeating(() => loadWithHistory({ date: key.date, athlete: profile, observed: result, windowDays: HISTORY_DAYS, stored, sources }));
       // A passing outage is retried twice; after that the day goes on, degraded, with the reason.
-      const passing = result.errors.filter((e) => e.retryable);
+      const passing = [...result.errors, ...history.errors].filter((e) => e.retryable);
       if (passing.length > 0 && attempt() < 3) {
         throw ApplicationFailure.retryable(passing.map((e) => `${e.source}: ${e.message}`).join('; '), 'SourceUnavailable');
       }
-      const observation: DayObservation = result.observation;
-      const load = computeLoad({
-        date: key.date,
-        athlete: profile,
-        rides: observation.rides,
-        wellness: result.wellness as WellnessPoint[],
-        historyStart: addDays(key.date, -HISTORY_DAYS),
-      });
+      const load = history.load;
       await memory.atomically(async (tx) => {
         await tx.days.recordDayRun(inputs.scope, key.date, { workflowId: key.dayWorkflowId, configHash: key.configHash });
         await tx.days.recordObservation(inputs.scope, observation);
+        await tx.loads.put(key.athlete, history.changed);
         await tx.days.recordLoad(inputs.scope, load);
       });
-      return { load, degraded: observation.missing.map((m) => `${m.part} from ${m.source}: ${m.reason}`) };
+      return { load, degraded: [...observation.missing.map((m) => `${m.part} from ${m.source}: ${m.reason}`), ...history.degraded] };
     },
 
     async dayDataReady(key: DayKey): Promise<{ ready: boolean; why: string }> {

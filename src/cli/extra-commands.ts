@@ -10,8 +10,9 @@ import { registerEvaluateCommand } from './commands/evaluate';
 import { registerAthleteCommand } from './commands/athlete';
 import { registerTokenCommand } from './commands/token';
 import { registerCodecServerCommand } from './commands/codec-server';
+import { registerPelotonCommand } from './commands/peloton';
 
-/** observe, coach, connect, simulate, export, evaluate, webhooks, keys, athlete, token and codec-server. */
+/** observe, coach, connect, simulate, export, evaluate, webhooks, keys, athlete, token, codec-server and peloton. */
 export function registerExtraCommands(program: Command): void {
   registerObserveCommand(program);
   registerCoachCommand(program);
@@ -24,4 +25,5 @@ export function registerExtraCommands(program: Command): void {
   registerAthleteCommand(program);
   registerTokenCommand(program);
   registerCodecServerCommand(program);
+  registerPelotonCommand(program);
 }

@@ -67,6 +67,8 @@ export interface CoachedDay {
   plannedTss: number | null;
   /** HRV drop below baseline that morning (0.2 = 20 % below), when known; negative = above. */
   hrvDropPct: number | null;
+  /** Body-temperature deviation Oura reported that morning, °C (absent or null when unknown). */
+  temperatureDeviation?: number | null;
 }
 
 const HARD_STAGE_TYPES: readonly StageType[] = ['hilly', 'mountain', 'itt', 'ttt'];

@@ -8,7 +8,7 @@ import type { Decision, IsoDate, MissionDay, Workout } from '../domain/types';
 import type { CoachedDay } from './athlete-parameters';
 import { addDays } from '../domain/iso-date';
 
-/** One past day as stored: its decision, its planned workout and its HRV figures. */
+/** One past day as stored: its decision, its planned workout, its HRV figures and its temperature. */
 export interface RememberedDay {
   date: IsoDate;
   decision: Decision | null;
@@ -17,6 +17,8 @@ export interface RememberedDay {
   hrvMs: number | null;
   /** The 7-day HRV mean of that morning's load figures, ms. */
   hrv7dMean: number | null;
+  /** Body-temperature deviation observed that morning, °C (absent or null when unknown). */
+  temperatureDeviation?: number | null;
 }
 
 /** Days of memory the reasoning reads (decided days and the weekly time). */
@@ -44,6 +46,7 @@ export function coachedDays(days: readonly RememberedDay[], missionDays: readonl
         intendedIf: impliedIntensity(r.plan),
         plannedTss: r.plan?.targetTss ?? null,
         hrvDropPct: hrv !== null && mean ? Math.round(((mean - hrv) / mean) * 1000) / 1000 : null,
+        temperatureDeviation: r.temperatureDeviation ?? null,
       };
     });
 }

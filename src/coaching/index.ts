@@ -8,6 +8,7 @@ export * from './workout-validation';
 export * from './workout-templates';
 export * from './planner';
 export * from './peloton';
+export * from './peloton-archive';
 export * from './adaptation';
 export * from './coach-day';
 export * from './day-history';

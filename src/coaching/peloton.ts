@@ -1,9 +1,10 @@
 /**
- * Peloton class matching: an offline catalogue of cycling classes (data/peloton-catalogue.json)
- * and a scorer on discipline, class type, duration and intensity that returns the top three
- * suggestions with a `why`. An optional live source (Peloton's unofficial
- * `/api/v2/ride/archived`, bearer token from PELOTON_BEARER_TOKEN) is tried first when configured;
- * its absence or failure falls back to the offline catalogue, and the result says so.
+ * Peloton class matching: a scorer on discipline, class type, duration and intensity that returns
+ * the top three suggestions with a `why`, over the class library synced from Peloton's cycling
+ * archive into PostgreSQL (`lanterne peloton sync`, peloton-archive.ts: real classes, with their
+ * instructor and link) when there is one, else over the offline demo catalogue
+ * (data/peloton-catalogue.json: made-up examples, marked "demo catalogue — not real classes"
+ * wherever they are shown).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,35 @@ export const pelotonClassSchema = z.object({
   isFtpTest: z.boolean(),
 });
 export type PelotonClass = z.infer<typeof pelotonClassSchema>;
+
+/** A real class of Peloton's archive, as the library stores it: the catalogue fields and who teaches it, when it aired, where it opens. */
+export interface LibraryClass extends PelotonClass {
+  instructorId: string | null;
+  instructor: string | null;
+  /** Original air time, ISO-8601 (null when the archive did not say). */
+  airTime: string | null;
+  url: string;
+}
+
+/** Either a library class or a demo one; only library classes have a link. */
+export type CatalogueClass = PelotonClass | LibraryClass;
+
+export function isLibraryClass(c: CatalogueClass): c is LibraryClass {
+  return typeof (c as Partial<LibraryClass>).url === 'string';
+}
+
+/** Said wherever a demo class is shown. */
+export const DEMO_CATALOGUE_LABEL = 'demo catalogue — not real classes';
+
+/** A suggestion from the demo catalogue (suggestions recorded before the library existed count as demo). */
+export function isDemoSuggestion(s: Pick<ClassSuggestion, 'catalogue'>): boolean {
+  return s.catalogue !== 'peloton';
+}
+
+/** Where a suggestion comes from, its instructor and link: filled for every suggestion made. */
+function origin(c: CatalogueClass): Pick<ClassSuggestion, 'catalogue' | 'instructor' | 'url'> {
+  return isLibraryClass(c) ? { catalogue: 'peloton', instructor: c.instructor, url: c.url } : { catalogue: 'demo', instructor: null, url: null };
+}
 
 const catalogueFileSchema = z.object({ description: z.string().optional(), classes: z.array(pelotonClassSchema).min(1) });
 
@@ -100,7 +130,7 @@ const REST_DAY_OPTION = { maxMin: 30, maxIf: 0.6 };
  * On a rest day that rest is the plan for (readiness ready or caution), three optional easy spins
  * for an athlete who wants to move; none when the rest is for safety (strained, sick) or unknown.
  */
-function restDayOptions(classes: PelotonClass[], req: ClassRequest): ClassSuggestion[] {
+function restDayOptions(classes: readonly CatalogueClass[], req: ClassRequest): ClassSuggestion[] {
   const state = req.decision.state;
   if (state !== 'ready' && state !== 'caution') return [];
   return classes
@@ -114,11 +144,12 @@ function restDayOptions(classes: PelotonClass[], req: ClassRequest): ClassSugges
       classType: classFormat(c),
       score: Math.round((1 - i * 0.1) * 1000) / 1000,
       why: `Optional, only if you feel like moving: rest is today's plan. ${c.durationMin} min, est. IF ${c.estIf.toFixed(2)} (TSS ${c.estTss}), easy enough not to cost tomorrow.`,
+      ...origin(c),
     }));
 }
 
 /** Score every class for the day and return the best three (optional easy spins on rest days; none without cycling). */
-export function scoreClasses(classes: PelotonClass[], req: ClassRequest): ClassSuggestion[] {
+export function scoreClasses(classes: readonly CatalogueClass[], req: ClassRequest): ClassSuggestion[] {
   const kind = req.decision.decision;
   if (!req.disciplines.includes('cycling')) return [];
   if (kind === 'rest') return restDayOptions(classes, req);
@@ -142,7 +173,7 @@ export function scoreClasses(classes: PelotonClass[], req: ClassRequest): ClassS
     const score = Math.round((0.45 * typeScore + 0.3 * durationScore + 0.25 * intensityScore) * 1000) / 1000;
     const fit = rank >= 0 ? `${FORMAT_REASONS[format] ?? format} for a ${kind === 'as_planned' || kind === 'reduce_volume' ? `${req.stageType} stage` : kind.replace('_', ' ') + ' day'}` : `${format}, not a usual match for today`;
     const why = `${fit}; ${c.durationMin} of your ${target} min; est. IF ${c.estIf.toFixed(2)} (TSS ${c.estTss}) against today's target IF ${targetIf.toFixed(2)}.`;
-    scored.push({ id: c.id, title: c.title, durationMin: c.durationMin, classType: format, score, why: why.charAt(0).toUpperCase() + why.slice(1) });
+    scored.push({ id: c.id, title: c.title, durationMin: c.durationMin, classType: format, score, why: why.charAt(0).toUpperCase() + why.slice(1), ...origin(c) });
   }
   scored.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   return scored.slice(0, 3);
@@ -217,83 +248,52 @@ export function classFromLiveRide(raw: unknown): PelotonClass | null {
   };
 }
 
-export interface LiveSourceOptions {
-  baseUrl: string;
-  /** Bearer JWT; used in the Authorization header only, never logged or returned. */
-  bearerToken: string;
-  fetchImpl?: typeof fetch;
-  timeoutMs?: number;
-  limit?: number;
-}
-
 export const DEFAULT_PELOTON_BASE_URL = 'https://api.onepeloton.com';
-
-/** One page of archived cycling classes from Peloton's unofficial API. Throws on any failure. */
-export async function fetchLiveClasses(opts: LiveSourceOptions): Promise<PelotonClass[]> {
-  const url = new URL('/api/v2/ride/archived', opts.baseUrl);
-  url.searchParams.set('browse_category', 'cycling');
-  url.searchParams.set('content_format', 'audio,video');
-  url.searchParams.set('limit', String(opts.limit ?? 100));
-  url.searchParams.set('page', '0');
-  url.searchParams.set('sort_by', 'original_air_time');
-  url.searchParams.set('desc', 'true');
-  const doFetch = opts.fetchImpl ?? fetch;
-  const res = await doFetch(url, {
-    headers: { authorization: `Bearer ${opts.bearerToken}`, 'peloton-platform': 'web', accept: 'application/json' },
-    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-  });
-  if (!res.ok) throw new Error(`Peloton answered HTTP ${res.status} for ${url.pathname}`);
-  const body = (await res.json()) as { data?: unknown };
-  if (!Array.isArray(body.data)) throw new Error(`Peloton answer for ${url.pathname} has no "data" list`);
-  return body.data.map(classFromLiveRide).filter((c): c is PelotonClass => c !== null);
-}
 
 export interface ClassMatch {
   suggestions: ClassSuggestion[];
-  source: 'live' | 'offline';
-  /** Why the offline catalogue was used, or why there is nothing to suggest. */
+  /** `library`: real classes synced from Peloton's archive; `demo`: the offline catalogue's made-up ones. */
+  source: 'library' | 'demo';
+  /** Why the demo catalogue was used, that the library is stale, or why there is nothing to suggest. */
   note: string | null;
 }
 
-export interface MatchOptions {
-  offline: PelotonClass[];
-  env?: NodeJS.ProcessEnv;
-  fetchImpl?: typeof fetch;
-  timeoutMs?: number;
+/** The synced library as matching sees it: its classes and when it was last synced. */
+export interface ClassLibrary {
+  classes: readonly LibraryClass[];
+  syncedAt: string;
 }
 
+export interface MatchOptions {
+  /** The demo catalogue (loadOfflineCatalogue()). */
+  offline: readonly PelotonClass[];
+  /** The library in PostgreSQL, or null when it was never synced. */
+  library: ClassLibrary | null;
+  /** Now, for the library's age (default Date.now()). */
+  nowMs?: number;
+}
+
+/** A library older than this is said to be stale (it is meant to be synced weekly). */
+export const LIBRARY_STALE_DAYS = 14;
+
 /**
- * The day's top three classes: from the live Peloton archive when PELOTON_BEARER_TOKEN is set
- * and it answers with usable classes, otherwise from the offline catalogue (the note says why).
+ * The day's top three classes: from the synced Peloton library when there is one (real classes,
+ * with instructor and link), else from the demo catalogue, and the note says which and why.
  */
 export async function matchClasses(req: ClassRequest, opts: MatchOptions): Promise<ClassMatch> {
-  const env = opts.env ?? process.env;
-  const token = env.PELOTON_BEARER_TOKEN;
-  let classes = opts.offline;
-  let source: ClassMatch['source'] = 'offline';
-  let note: string | null = null;
-  if (!token) {
-    note = 'offline catalogue: no PELOTON_BEARER_TOKEN set for the live Peloton archive';
+  const lib = opts.library && opts.library.classes.length > 0 ? opts.library : null;
+  let note: string | null;
+  let suggestions: ClassSuggestion[];
+  let source: ClassMatch['source'];
+  if (lib) {
+    source = 'library';
+    suggestions = scoreClasses(lib.classes, req);
+    const ageDays = Math.floor(((opts.nowMs ?? Date.now()) - Date.parse(lib.syncedAt)) / 86_400_000);
+    note = ageDays > LIBRARY_STALE_DAYS ? `Peloton library last synced ${ageDays} days ago: run \`lanterne peloton sync\`` : null;
   } else {
-    try {
-      const live = await fetchLiveClasses({
-        baseUrl: env.PELOTON_BASE_URL || DEFAULT_PELOTON_BASE_URL,
-        bearerToken: token,
-        fetchImpl: opts.fetchImpl,
-        timeoutMs: opts.timeoutMs,
-      });
-      if (live.length === 0) note = 'offline catalogue: the live Peloton archive returned no usable cycling classes';
-      else {
-        classes = live;
-        source = 'live';
-      }
-    } catch (err) {
-      note = `offline catalogue: the live Peloton archive failed (${(err as Error).message})`;
-    }
-  }
-  const suggestions = scoreClasses(classes, req);
-  if (source === 'live' && suggestions.length === 0 && req.decision.decision !== 'rest') {
-    return { suggestions: scoreClasses(opts.offline, req), source: 'offline', note: 'offline catalogue: no live class fitted today' };
+    source = 'demo';
+    suggestions = scoreClasses(opts.offline, req);
+    note = `${DEMO_CATALOGUE_LABEL}: no Peloton library is synced (set PELOTON_BEARER_TOKEN and run \`lanterne peloton sync\`)`;
   }
   if (suggestions.length === 0) {
     const why = req.decision.decision === 'rest' ? 'rest day: no class suggested' : !req.disciplines.includes('cycling') ? 'the athlete does not ride: no cycling class suggested' : 'no class fits the time available';

@@ -8,6 +8,7 @@ import type {
   Decision,
   HrvTrend,
   DecisionKind,
+  IsoDate,
   DayObservation,
   LoadFigures,
   MissionDay,
@@ -142,25 +143,27 @@ export function assessReadiness(input: ReasoningInput): ReadinessAssessment {
     else if (dev >= 5) signals.push({ key: 'resting_hr', severity: 1, kind: 'body', sentence: `Resting heart rate is ${dev} bpm above your normal.` });
   }
 
-  // ---- Temperature: the fever signal
+  // ---- Temperature: the fever signal, and an illness under way
   const temp = obs.readiness?.temperatureDeviation ?? null;
   if (temp === null) {
     if (obs.readiness !== null) {
       missing.push('body-temperature deviation');
       confidence -= 0.1;
     }
-  } else if (temp >= 1.0) {
+  } else if (temp >= TEMP_FEVER_C) {
     signals.push({ key: 'temperature', severity: 3, kind: 'body', sentence: `Body temperature is ${signed(temp)} °C above your baseline: a fever signal.` });
-  } else if (temp >= 0.5) {
+  } else if (temp >= TEMP_RAISED_C) {
     const hrvCrash = hrvRule.crash;
     const rhrUp = rhrDev !== null && rhrDev >= 5;
     if (hrvCrash || rhrUp) {
       const withWhat = [hrvCrash ? `HRV ${fmtPct(hrvDropPct ?? 0)} down` : null, rhrUp ? `resting HR ${signedInt(rhrDev ?? 0)} bpm` : null].filter(Boolean).join(' and ');
       signals.push({ key: 'temperature', severity: 3, kind: 'body', sentence: `Body temperature is ${signed(temp)} °C above your baseline together with ${withWhat}: likely illness.` });
     } else {
-      signals.push({ key: 'temperature', severity: 1, kind: 'body', sentence: `Body temperature is ${signed(temp)} °C above your baseline; watch for illness.` });
+      signals.push({ key: 'temperature', severity: 2, kind: 'body', sentence: `Body temperature is ${signed(temp)} °C above your baseline: often the first sign of an illness, so no intensity today.` });
     }
   }
+  const illness = illnessUnderWay(input.day.date, temp, input.recentDays ?? []);
+  if (illness) signals.push(illness);
 
   // ---- Oura readiness score and its weakest contributors
   const score = obs.readiness?.score ?? null;
@@ -246,12 +249,14 @@ export function assessReadiness(input: ReasoningInput): ReadinessAssessment {
       flags.push(`mood ${r.mood}/5`);
       severity = Math.max(severity, 1) as Severity;
     }
-    if (r.completed === 'no' && (intended?.decision ?? 'as_planned') !== 'rest') {
-      flags.push('ride not completed');
-      severity = Math.max(severity, 1) as Severity;
-    }
+    // A ride not done is a warning with another sign (hard, heavy legs, low mood); alone it is
+    // a missed session, which leaves the athlete fresher, not less ready.
+    const notDone = r.completed === 'no' && (intended?.decision ?? 'as_planned') !== 'rest';
+    if (notDone) flags.push('ride not completed');
     if (severity > 0) {
       signals.push({ key: 'reflection', severity, kind: 'body', sentence: `Your reflection for ${r.date}: ${flags.join(', ')}.` });
+    } else if (notDone) {
+      signals.push({ key: 'reflection', severity: 0, kind: 'body', sentence: `Your reflection for ${r.date}: ride not completed, with no sign of strain (RPE ${r.rpe}, legs ${r.legs}/5, mood ${r.mood}/5).` });
     }
   }
   if (highRpe >= 2) {
@@ -274,6 +279,40 @@ export function assessReadiness(input: ReasoningInput): ReadinessAssessment {
   }
 
   return { state, signals, confidence: Math.max(0.2, Math.round(confidence * 100) / 100), missing, hrvDropPct, dataCap };
+}
+
+/** Body-temperature deviations (°C, Oura's nightly figure against the athlete's baseline). */
+export const TEMP_FEVER_C = 1.0;
+/** Raised: alone, no intensity (strained); with an HRV crash or resting HR up, likely illness (sick). */
+export const TEMP_RAISED_C = 0.5;
+/** Back to normal below this, after a raised temperature. */
+export const TEMP_NORMAL_C = 0.3;
+/** How far back a raised temperature counts as an illness under way. */
+export const ILLNESS_MEMORY_DAYS = 3;
+
+/**
+ * An illness under way, from the temperatures of the last mornings (what the coach observed; the
+ * rules of docs/readiness-rules.md): after a morning at +0.5 °C or more in the last three days, a
+ * temperature that has not come back under +0.3 °C (or is not known) keeps the day easy
+ * (strained: an easy spin at most); the first morning back under +0.3 °C is a day without
+ * intensity (caution) before training hard again. Null when no such morning is recent, or when
+ * today's own temperature is raised (the temperature rule speaks for today).
+ */
+export function illnessUnderWay(date: IsoDate, temp: number | null, recentDays: readonly Pick<CoachedDay, 'date' | 'temperatureDeviation'>[]): Signal | null {
+  if (temp !== null && temp >= TEMP_RAISED_C) return null;
+  const since = addDays(date, -ILLNESS_MEMORY_DAYS);
+  const recent = recentDays.filter((d) => d.date >= since && d.date < date).sort((a, b) => a.date.localeCompare(b.date));
+  const raised = recent.filter((d) => typeof d.temperatureDeviation === 'number' && d.temperatureDeviation >= TEMP_RAISED_C);
+  if (raised.length === 0) return null;
+  const last = raised[raised.length - 1];
+  const lastTemp = last.temperatureDeviation as number;
+  if (temp === null || temp >= TEMP_NORMAL_C) {
+    const now = temp === null ? 'is not known this morning' : `is still ${signed(temp)} °C`;
+    return { key: 'temperature', severity: 2, kind: 'body', sentence: `Your temperature was ${signed(lastTemp)} °C on ${last.date} and ${now}: the illness may not be over, so an easy spin at most until it is back under ${signed(TEMP_NORMAL_C)} °C.` };
+  }
+  const backBefore = recent.some((d) => d.date > last.date && typeof d.temperatureDeviation === 'number' && d.temperatureDeviation < TEMP_NORMAL_C);
+  if (backBefore) return null;
+  return { key: 'temperature', severity: 1, kind: 'body', sentence: `Your temperature is back to normal (${signed(temp)} °C) after ${signed(lastTemp)} °C on ${last.date}: a day without intensity before training hard again.` };
 }
 
 /**

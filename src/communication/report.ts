@@ -8,6 +8,10 @@ import { dayHeading, decisionAddsToHeading, stageLabel } from './day-heading';
 import type { DayReport, NotificationOutcome, RenderedReport } from './report-model';
 import { readinessHrvChart, trainingLoadChart } from './svg-charts';
 import { escapeHtml as h, escapeMarkdown as md, safeHttpUrl } from './text-escape';
+import { DEMO_CATALOGUE_LABEL, isDemoSuggestion } from '../coaching/peloton';
+
+/** Said above demo classes in every format. */
+export const DEMO_CLASSES_SENTENCE = `Classes from the ${DEMO_CATALOGUE_LABEL} (made-up examples to show the matching): run \`lanterne peloton sync\` with a Peloton token for real ones.`;
 import { workoutProfile, workoutProfileSvg, workoutProfileText } from './workout-profile';
 
 export const DAY_REPORT_SCHEMA = 'lanterne.day-report/v1';
@@ -126,7 +130,12 @@ export function renderMarkdown(r: DayReport): string {
 
   L.push('## Suggested classes', '');
   if (r.classes.length) {
-    for (const c of r.classes) L.push(`- **${md(c.title)}** (${num(c.durationMin)} min, ${md(c.classType)}) — ${md(c.why)}`);
+    if (r.classes.some(isDemoSuggestion)) L.push(`_${md(DEMO_CLASSES_SENTENCE)}_`, '');
+    for (const c of r.classes) {
+      const url = safeHttpUrl(c.url);
+      const title = url ? `[${md(c.title)}](${url})` : md(c.title);
+      L.push(`- **${title}**${c.instructor ? ` with ${md(c.instructor)}` : ''} (${num(c.durationMin)} min, ${md(c.classType)}) — ${md(c.why)}`);
+    }
   } else {
     L.push('No matching class.');
   }
@@ -198,8 +207,12 @@ export function renderPlainText(r: DayReport): string {
     L.push('WORKOUT: none today');
   }
   if (r.classes.length) {
-    L.push('', 'CLASSES:');
-    for (const c of r.classes) L.push(`  - ${c.title} (${num(c.durationMin)} min, ${c.classType}) — ${c.why}`);
+    L.push('', r.classes.some(isDemoSuggestion) ? `CLASSES (${DEMO_CATALOGUE_LABEL}):` : 'CLASSES:');
+    for (const c of r.classes) {
+      L.push(`  - ${c.title}${c.instructor ? ` with ${c.instructor}` : ''} (${num(c.durationMin)} min, ${c.classType}) — ${c.why}`);
+      const url = safeHttpUrl(c.url);
+      if (url) L.push(`    ${url}`);
+    }
   }
   if (r.load) {
     L.push('', `LOAD: CTL ${num(r.load.ctl, 1)} · ATL ${num(r.load.atl, 1)} · TSB ${signed(r.load.tsb)} · yesterday TSS ${num(r.load.yesterdayTss)}`);
@@ -285,9 +298,14 @@ export function renderHtml(r: DayReport): string {
 
   B.push('<h2>Suggested classes</h2>');
   if (r.classes.length) {
+    if (r.classes.some(isDemoSuggestion)) B.push(`<p class="muted demo-classes">${h(DEMO_CLASSES_SENTENCE)}</p>`);
     B.push(
       `<ul class="classes">${r.classes
-        .map((c) => `<li><strong>${h(c.title)}</strong> (${num(c.durationMin)} min, ${h(c.classType)}) — ${h(c.why)}</li>`)
+        .map((c) => {
+          const url = safeHttpUrl(c.url);
+          const title = url ? `<a href="${h(url)}">${h(c.title)}</a>` : h(c.title);
+          return `<li><strong>${title}</strong>${c.instructor ? ` with ${h(c.instructor)}` : ''} (${num(c.durationMin)} min, ${h(c.classType)}) — ${h(c.why)}</li>`;
+        })
         .join('')}</ul>`,
     );
   } else {

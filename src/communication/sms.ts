@@ -12,6 +12,7 @@ import type { TwilioSettings } from './notify-config';
 import type { DayReport } from './report-model';
 import { decisionAddsToHeading, shortDayLabel } from './day-heading';
 import { decisionLabel } from './report';
+import { isDemoSuggestion } from '../coaching/peloton';
 
 /** One SMS segment in GSM-7; longer texts are split or, with other characters, cut to 70. */
 export const SMS_MAX_CHARS = 160;
@@ -69,7 +70,7 @@ export function renderSmsText(r: DayReport): string {
   const where = `${r.date.slice(5)} ${shortDayLabel(r.day)}`;
   const parts = [decisionAddsToHeading(r.day, r.decision.decision) ? `${where}: ${decisionLabel(r.decision.decision)}` : where];
   if (r.workout) parts.push(`${r.workout.title}, ${r.workout.durationMin} min, TSS ${Math.round(r.workout.targetTss)}`);
-  if (r.classes[0]) parts.push(`Class: ${r.classes[0].title}`);
+  if (r.classes[0]) parts.push(isDemoSuggestion(r.classes[0]) ? `Class (demo, not real): ${r.classes[0].title}` : `Class: ${r.classes[0].title}${r.classes[0].instructor ? ` with ${r.classes[0].instructor}` : ''}`);
   if (r.decision.rationale[0]) parts.push(r.decision.rationale[0]);
   return fitText(toSmsSafeText(`Lanterne ${parts.join('. ')}`));
 }

@@ -33,9 +33,11 @@ const FROM: IsoDate = '2000-01-01';
 const TO: IsoDate = '2199-12-31';
 
 /**
- * The dashboard's reads over the memory store. `loadHistory` defaults to what PostgreSQL already
- * holds (the rides inside every stored observation plus the coach's daily load figures, see
- * dailyLoadFromRecords); pass a source to read a dedicated per-athlete daily-load table instead.
+ * The dashboard's reads over the memory store. `loadHistory` reads the athlete's daily load
+ * (`daily_load`, the rows the day's cycle computes CTL from, so the chart shows the cycle's CTL);
+ * an athlete with no row there yet (days recorded before the table existed) falls back to the rides
+ * inside every stored observation plus the coach's daily figures (dailyLoadFromRecords). Tests may
+ * pass another source.
  */
 export function dashboardData(memory: MemoryStore, options: { loadHistory?: LoadHistorySource } = {}): DashboardData {
   const days = (scope: MissionScope) => memory.reads.history(scope, FROM, TO);
@@ -55,7 +57,13 @@ export function dashboardData(memory: MemoryStore, options: { loadHistory?: Load
     recentDays: (scope, from, to) => memory.reads.history(scope, from, to),
     finishedDays: (scope) => memory.reads.finishedDays(scope),
     config,
-    loadHistory: options.loadHistory ?? (async (athlete) => dailyLoadFromRecords(await athleteHistory(athlete))),
+    loadHistory:
+      options.loadHistory ??
+      (async (athlete) => {
+        const stored = await memory.loads.all(athlete);
+        if (stored.length > 0) return stored.map((r) => ({ date: r.date, tss: r.tss }));
+        return dailyLoadFromRecords(await athleteHistory(athlete));
+      }),
     wellnessHistory: async (athlete) => wellnessFromRecords(await athleteHistory(athlete)),
   };
 }

@@ -12,6 +12,9 @@ import { decisionLabel } from './live-status';
 import { calendarPath, dayPath, dayWorkflowIdOf, missionPath, workflowUrl, type TemporalUiLink } from './paths';
 import { tileBadges, weekdayLong } from './calendar-view';
 import { dayNames } from './calendar';
+import { isDemoSuggestion } from '../coaching/peloton';
+import { DEMO_CLASSES_SENTENCE } from '../communication/report';
+import { safeHttpUrl } from '../communication/text-escape';
 
 export interface DayPageModel {
   mission: MissionRecord;
@@ -60,8 +63,13 @@ ${w.notes ? html`<p>${w.notes}</p>` : null}
 }
 
 export function classesCard(list: ClassSuggestion[]): SafeHtml {
+  const demo = list.some(isDemoSuggestion);
   return html`<section class="card" id="classes"><h3>Class suggestions</h3>
-<ul class="classes">${list.map((c) => html`<li><strong>${c.title}</strong> <span class="badge">${c.classType}</span> <span class="muted">${c.durationMin} min</span><br><span class="small">${c.why}</span></li>`)}</ul>
+${demo ? html`<p class="small muted demo-classes">${DEMO_CLASSES_SENTENCE}</p>` : null}
+<ul class="classes">${list.map((c) => {
+    const url = safeHttpUrl(c.url);
+    return html`<li><strong>${url ? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${c.title}</a>` : c.title}</strong>${c.instructor ? html` <span class="muted">with ${c.instructor}</span>` : null} <span class="badge">${c.classType}</span> <span class="muted">${c.durationMin} min</span><br><span class="small">${c.why}</span></li>`;
+  })}</ul>
 </section>`;
 }
 

@@ -267,6 +267,14 @@ export interface ClassSuggestion {
   classType: string;
   score: number;
   why: string;
+  /**
+   * `peloton`: a real class of the synced library; `demo`: the offline catalogue's made-up example
+   * (absent in suggestions recorded before the library existed: those were demo classes too).
+   */
+  catalogue?: 'peloton' | 'demo';
+  /** The class's instructor and link (library classes; null for demo ones). */
+  instructor?: string | null;
+  url?: string | null;
 }
 
 export const COMPLETION = ['yes', 'partly', 'no'] as const;

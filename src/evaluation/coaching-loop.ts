@@ -1,17 +1,18 @@
 /**
  * The fast loop: one synthetic athlete through a whole mission under one policy, day by day, in
  * memory. The adaptive policy runs what the daily cycle's activities run — the observation of the
- * synthetic athlete through the real normalisers, `computeLoad`, `decideDay` (readiness,
+ * synthetic athlete through the real normalisers, the load from the athlete's whole history kept
+ * day after day as the daily_load table keeps it (`loadWithHistory`), `decideDay` (readiness,
  * negotiation, adaptation) and the template planner — with the same inputs they get from the
  * memory and the mission workflow; what the athlete rides depends only on what was prescribed.
  * tests/workflow/evaluation-equivalence.test.ts checks the decisions against the real workflow.
  */
-import type { Decision, DecisionKind, IsoDate, MissionConfig, MissionDay, ReadinessState, Reflection, Workout } from '../domain/types';
+import type { Decision, DecisionKind, IsoDate, LoadFigures, MissionConfig, MissionDay, ReadinessState, Reflection, Workout } from '../domain/types';
 import { HISTORY_DAYS } from '../activities';
 import { syntheticAthleteConfig } from '../activities/data-sources';
 import { SyntheticAthlete, syntheticSources, type Prescription, type SyntheticDayState } from '../observation/synthetic-athlete';
 import { observeDay } from '../observation/observe-day';
-import { computeLoad } from '../observation/training-load';
+import { loadWithHistory, mergeDailyLoad, type DailyLoadRow } from '../observation/load-history';
 import {
   type AthleteParameters,
   type PlannerSetup,
@@ -43,6 +44,8 @@ export interface EvaluatedDay {
   decision: DecisionKind;
   /** The readiness state the coach saw (null for the plans that do not look). */
   state: ReadinessState | null;
+  /** The load figures the coach computed that morning from the athlete's history (null for the plans that do not look). */
+  seen: Pick<LoadFigures, 'ctl' | 'atl' | 'tsb'> | null;
   prescribedTss: number;
   prescribedMin: number;
   /** The workout had intensity (a block above endurance, Coggan level 3+). */
@@ -87,6 +90,7 @@ export async function runAdaptive(mission: MissionConfig, options: { reflections
   const prescriptions: Prescription[] = [];
   let reflections: Reflection[] = [];
   let params: AthleteParameters | undefined;
+  let loadHistory: DailyLoadRow[] = [];
   const days: EvaluatedDay[] = [];
   const first = mission.days[0];
   const before = athlete.stateOf(addDays(first.date, -1))!;
@@ -95,8 +99,11 @@ export async function runAdaptive(mission: MissionConfig, options: { reflections
     const date = day.date;
     athlete.observeThrough(date);
     athlete.setPrescriptions(prescriptions);
-    const observed = await observeDay({ synthetic: syntheticSources(athlete) }, profile, date, HISTORY_DAYS);
-    const load = computeLoad({ date, athlete: profile, rides: observed.observation.rides, wellness: observed.wellness, historyStart: addDays(date, -HISTORY_DAYS) });
+    const sources = { synthetic: syntheticSources(athlete) };
+    const observed = await observeDay(sources, profile, date, HISTORY_DAYS);
+    const history = await loadWithHistory({ date, athlete: profile, observed, windowDays: HISTORY_DAYS, stored: loadHistory, sources });
+    loadHistory = mergeDailyLoad(loadHistory, history.changed);
+    const load = history.load;
     const recent = memory.filter((r) => r.date >= addDays(date, -REASONING_MEMORY_DAYS));
     const window = contextDays(mission, index);
     const dayReflections = reflections.filter((r) => r.date < date);
@@ -125,12 +132,19 @@ export async function runAdaptive(mission: MissionConfig, options: { reflections
       },
       TEMPLATE_PLANNER,
     );
-    memory.push({ date, decision, plan: workout, hrvMs: observed.observation.hrv?.averageHrvMs ?? null, hrv7dMean: load.hrv7dMean });
+    memory.push({
+      date,
+      decision,
+      plan: workout,
+      hrvMs: observed.observation.hrv?.averageHrvMs ?? null,
+      hrv7dMean: load.hrv7dMean,
+      temperatureDeviation: observed.observation.readiness?.temperatureDeviation ?? null,
+    });
     prescriptions.push({ date, tss: workout.targetTss });
     athlete.setPrescriptions(prescriptions);
     const reflection = options.reflections === false ? null : athlete.reflectionOf(date);
     if (reflection) reflections = withReflection(reflections, reflection);
-    days.push(evaluatedDay(day, decision, decision.state, workout, athlete.stateOf(date)!, reflection));
+    days.push(evaluatedDay(day, decision, decision.state, workout, athlete.stateOf(date)!, reflection, { ctl: load.ctl, atl: load.atl, tsb: load.tsb }));
   }
   return { policy: 'lanterne', missionId: mission.id, athlete: profile.handle, days, before: truthOf(before) };
 }
@@ -154,17 +168,18 @@ export async function runPlanOnly(mission: MissionConfig, policy: Exclude<Policy
   const before = athlete.stateOf(addDays(first.date, -1))!;
   athlete.observeThrough(mission.days[mission.days.length - 1].date);
   athlete.setPrescriptions(planned.map((p) => ({ date: p.day.date, tss: p.workout.targetTss })));
-  const days = planned.map((p) => evaluatedDay(p.day, p.decision, null, p.workout, athlete.stateOf(p.day.date)!, null));
+  const days = planned.map((p) => evaluatedDay(p.day, p.decision, null, p.workout, athlete.stateOf(p.day.date)!, null, null));
   return { policy, missionId: mission.id, athlete: profile.handle, days, before: truthOf(before) };
 }
 
-function evaluatedDay(day: MissionDay, decision: Decision, state: ReadinessState | null, workout: Workout, s: SyntheticDayState, reflection: Reflection | null): EvaluatedDay {
+function evaluatedDay(day: MissionDay, decision: Decision, state: ReadinessState | null, workout: Workout, s: SyntheticDayState, reflection: Reflection | null, seen: EvaluatedDay['seen']): EvaluatedDay {
   return {
     date: day.date,
     index: day.index,
     stage: day.stage,
     decision: decision.decision,
     state,
+    seen,
     prescribedTss: workout.targetTss,
     prescribedMin: workout.durationMin,
     hard: hardWorkout(workout),

@@ -23,6 +23,8 @@ export {
   type TokenScopeKind,
 } from './access-token-store';
 export type { RideRecord } from './ride-store';
+export { DailyLoadStore } from './daily-load-store';
+export { PelotonStore } from './peloton-store';
 export {
   WebhookStore,
   WEBHOOK_PROVIDERS,

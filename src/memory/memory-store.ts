@@ -2,11 +2,13 @@ import type { Pool } from 'pg';
 import { AthleteInputStore } from './athlete-input-store';
 import { AthleteStore } from './athlete-store';
 import { AccessTokenStore } from './access-token-store';
+import { DailyLoadStore } from './daily-load-store';
 import { DayHistory } from './day-history';
 import { DayStore } from './day-store';
 import { MissionStore } from './mission-store';
 import { NotificationOutbox, type OutboxOptions } from './notification-outbox';
 import { RideStore } from './ride-store';
+import { PelotonStore } from './peloton-store';
 import { inTransaction } from './pg-support';
 
 export type MemoryStoreOptions = OutboxOptions;
@@ -16,6 +18,7 @@ export interface TransactionStores {
   missions: MissionStore;
   days: DayStore;
   input: AthleteInputStore;
+  loads: DailyLoadStore;
 }
 
 /**
@@ -43,6 +46,10 @@ export class MemoryStore {
   readonly rides: RideStore;
   /** Scoped dashboard tokens (coach, athlete), kept as digests. */
   readonly tokens: AccessTokenStore;
+  /** The athlete's daily load history, across missions. */
+  readonly loads: DailyLoadStore;
+  /** Peloton's class library: a catalogue shared by every athlete. */
+  readonly peloton: PelotonStore;
 
   constructor(
     readonly pool: Pool,
@@ -56,10 +63,12 @@ export class MemoryStore {
     this.reads = new DayHistory(pool);
     this.rides = new RideStore(pool);
     this.tokens = new AccessTokenStore(pool);
+    this.loads = new DailyLoadStore(pool);
+    this.peloton = new PelotonStore(pool);
   }
 
   /** Runs `work` with stores bound to one transaction: all its writes land, or none. */
   atomically<T>(work: (tx: TransactionStores) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, (client) => work({ missions: new MissionStore(client), days: new DayStore(client), input: new AthleteInputStore(client) }));
+    return inTransaction(this.pool, (client) => work({ missions: new MissionStore(client), days: new DayStore(client), input: new AthleteInputStore(client), loads: new DailyLoadStore(client) }));
   }
 }

@@ -328,6 +328,63 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // The athlete's daily training load across missions: one row per day (TSS, the least reliable
+    // method behind it, the activities it came from). The first observation of an athlete fills a
+    // year; each later morning rewrites its observation window. Per athlete: load is the athlete's,
+    // whichever mission observed it.
+    id: '0008_daily_load',
+    sql: `
+      CREATE TABLE daily_load (
+        athlete     text             NOT NULL REFERENCES athletes (handle) ON DELETE CASCADE,
+        day         date             NOT NULL,
+        tss         double precision NOT NULL CHECK (tss >= 0),
+        method      text             CHECK (method IN ('power', 'heart-rate', 'duration-estimate')),
+        sources     jsonb            NOT NULL DEFAULT '[]'::jsonb,
+        recorded_at timestamptz      NOT NULL DEFAULT now(),
+        PRIMARY KEY (athlete, day)
+      );
+    `,
+  },
+  {
+    // Peloton's cycling archive as synced by `lanterne peloton sync`: a catalogue shared by every
+    // athlete (classes only, no athlete column and no athlete data), replaced whole by each
+    // successful sync, and the syncs themselves (when, how many, or why one failed).
+    id: '0009_peloton_classes',
+    sql: `
+      CREATE TABLE peloton_syncs (
+        id          bigserial   PRIMARY KEY,
+        status      text        NOT NULL CHECK (status IN ('ok', 'failed')),
+        pages       integer,
+        classes     integer,
+        added       integer,
+        updated     integer,
+        removed     integer,
+        detail      text,
+        finished_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE peloton_classes (
+        id            text             PRIMARY KEY CHECK (id ~ '^[0-9a-f]{32}$'),
+        title         text             NOT NULL,
+        duration_min  integer          NOT NULL CHECK (duration_min > 0),
+        class_type    text             NOT NULL,
+        class_type_id text,
+        subtype       text,
+        difficulty    double precision,
+        instructor_id text,
+        instructor    text,
+        air_time      timestamptz,
+        url           text             NOT NULL,
+        primary_zones integer[]        NOT NULL,
+        est_if        double precision NOT NULL,
+        est_tss       double precision NOT NULL,
+        is_ftp_test   boolean          NOT NULL,
+        sync_id       bigint           NOT NULL REFERENCES peloton_syncs (id),
+        updated_at    timestamptz      NOT NULL DEFAULT now()
+      );
+    `,
+  },
+  {
     // Scoped dashboard tokens: a coach's token sees the athletes whose coach it names, an athlete's
     // token that athlete only. Only a SHA-256 digest of each token is kept (the token is shown
     // once, when made); revoking keeps the row, so the list says when and which.

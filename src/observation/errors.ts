@@ -1,11 +1,14 @@
 /**
- * Errors raised by the Oura and Strava clients. Every error carries a stable `type` name and a
+ * Errors raised by the Oura and Strava clients (and Peloton's archive client, which shares the
+ * JSON transport). Every error carries a stable `type` name and a
  * `retryable` flag: the integrator turns non-retryable ones into Temporal
  * `ApplicationFailure.nonRetryable(message, type)` (or lists the types in `nonRetryableErrorTypes`).
  * Messages never contain tokens.
  */
 
 export type ObservationProvider = 'oura' | 'strava';
+/** Every service the shared JSON transport (http-json.ts) talks to: the wearables, and Peloton's class archive. */
+export type HttpProvider = ObservationProvider | 'peloton';
 
 export type ObservationErrorType =
   | 'NotConnected'
@@ -24,7 +27,7 @@ export abstract class ObservationError extends Error {
   abstract readonly type: ObservationErrorType;
   abstract readonly retryable: boolean;
   constructor(
-    readonly provider: ObservationProvider,
+    readonly provider: HttpProvider,
     message: string,
   ) {
     super(message);
@@ -66,7 +69,7 @@ export class RateLimitError extends ObservationError {
   readonly type = 'RateLimited' as const;
   readonly retryable = true;
   constructor(
-    provider: ObservationProvider,
+    provider: HttpProvider,
     readonly retryAfterMs: number,
     readonly resetsAt: string,
     detail: string,
@@ -79,7 +82,7 @@ export class RateLimitError extends ObservationError {
 export class UpstreamUnavailableError extends ObservationError {
   readonly type = 'UpstreamUnavailable' as const;
   readonly retryable = true;
-  constructor(provider: ObservationProvider, detail: string) {
+  constructor(provider: HttpProvider, detail: string) {
     super(provider, `${label(provider)} is unavailable: ${detail}`);
   }
 }
@@ -88,7 +91,7 @@ export class TimeoutError extends ObservationError {
   readonly type = 'Timeout' as const;
   readonly retryable = true;
   /** `note`: what the client did about it, e.g. that a POST was not repeated. */
-  constructor(provider: ObservationProvider, url: string, timeoutMs: number, note?: string) {
+  constructor(provider: HttpProvider, url: string, timeoutMs: number, note?: string) {
     super(provider, `${label(provider)} did not answer ${url} within ${timeoutMs} ms${note ? `; ${note}` : ''}`);
   }
 }
@@ -97,7 +100,7 @@ export class TimeoutError extends ObservationError {
 export class MalformedResponseError extends ObservationError {
   readonly type = 'MalformedResponse' as const;
   readonly retryable = true;
-  constructor(provider: ObservationProvider, url: string, status: number, bodyStart: string) {
+  constructor(provider: HttpProvider, url: string, status: number, bodyStart: string) {
     super(
       provider,
       `${label(provider)} answered ${url} with HTTP ${status} and a body that is not JSON: ${JSON.stringify(bodyStart)}`,
@@ -109,7 +112,7 @@ export class MalformedResponseError extends ObservationError {
 export class UnexpectedResponseError extends ObservationError {
   readonly type = 'UnexpectedResponse' as const;
   readonly retryable = false;
-  constructor(provider: ObservationProvider, url: string, expected: string) {
+  constructor(provider: HttpProvider, url: string, expected: string) {
     super(provider, `${label(provider)} answered ${url} in an unexpected shape: expected ${expected}`);
   }
 }
@@ -118,7 +121,7 @@ export class UnexpectedResponseError extends ObservationError {
 export class RequestRejectedError extends ObservationError {
   readonly type = 'RequestRejected' as const;
   readonly retryable = false;
-  constructor(provider: ObservationProvider, url: string, status: number, detail: string) {
+  constructor(provider: HttpProvider, url: string, status: number, detail: string) {
     super(provider, `${label(provider)} rejected ${url} with HTTP ${status}: ${detail}`);
   }
 }
@@ -145,6 +148,6 @@ export function isObservationError(e: unknown): e is ObservationError {
   return e instanceof ObservationError;
 }
 
-function label(provider: ObservationProvider): string {
-  return provider === 'oura' ? 'Oura' : 'Strava';
+function label(provider: HttpProvider): string {
+  return provider === 'oura' ? 'Oura' : provider === 'strava' ? 'Strava' : 'Peloton';
 }

@@ -13,7 +13,7 @@
  */
 import {
   MalformedResponseError,
-  type ObservationProvider,
+  type HttpProvider,
   RateLimitError,
   TimeoutError,
   UpstreamUnavailableError,
@@ -117,7 +117,7 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
 }
 
 export async function requestJson(
-  provider: ObservationProvider,
+  provider: HttpProvider,
   t: ResolvedTransport,
   req: JsonRequest,
   readRateLimit: RateLimitReader = retryAfterReader,

@@ -175,3 +175,44 @@ export async function observeDay(
     errors,
   };
 }
+
+/**
+ * The rides from `from` to `to` (local dates, both included) and nothing else: the load history a
+ * first observation pulls from before its window (Strava's activities are paged by the client).
+ * A failing or missing source is returned, not thrown.
+ */
+export async function observeRides(
+  sources: ObservationSources,
+  from: IsoDate,
+  to: IsoDate,
+): Promise<{ rides: RideSummary[]; error: null } | { rides: null; error: SourceFailure }> {
+  assertIsoDate(from, 'rides from');
+  assertIsoDate(to, 'rides to');
+  const strava = sources.synthetic?.strava ?? sources.strava;
+  const label: DataSource = sources.synthetic ? 'synthetic' : 'strava';
+  if (!strava) {
+    return { rides: null, error: { source: 'strava', parts: ['rides'], type: 'NotConfigured', retryable: false, message: 'no Strava source is configured' } };
+  }
+  try {
+    const activities = await strava.listActivities({
+      after: utcMidnightEpochS(from) - TZ_MARGIN_S,
+      before: utcMidnightEpochS(addDays(to, 1)) + TZ_MARGIN_S,
+    });
+    const rides = activities
+      .map((a) => rideFromStrava(a, label))
+      .filter((r): r is RideSummary => r !== null && r.date >= from && r.date <= to)
+      .sort((a, b) => a.date.localeCompare(b.date));
+    return { rides, error: null };
+  } catch (e) {
+    return {
+      rides: null,
+      error: {
+        source: label,
+        parts: ['rides'],
+        type: isObservationError(e) ? e.type : e instanceof Error ? e.name : 'SourceFailed',
+        retryable: isObservationError(e) ? e.retryable : true,
+        message: e instanceof Error ? e.message : String(e),
+      },
+    };
+  }
+}

@@ -320,27 +320,40 @@ export interface LoadInput {
    * Daily TSS of earlier days (one entry per day, e.g. the daily_load table): entries before
    * `historyStart` come first in the series, from the oldest one on (days missing in between
    * count 0); later entries are ignored, the rides decide those days. Give at least
-   * LOAD_WARMUP_DAYS, or all there is.
+   * LOAD_WARMUP_DAYS, or all there is. With `historyStart` = `date` (no rides window), the
+   * history alone gives every day, yesterday included.
    */
-  history?: readonly { date: IsoDate; tss: number }[];
+  history?: readonly StoredDailyTss[];
   /** CTL/ATL at the end of the day before the series starts (default 0 / 0, as GoldenCheetah). */
   seed?: { ctl: number; atl: number };
+}
+
+/** One stored day of the load history: its TSS and, when known, the least reliable method behind it. */
+export interface StoredDailyTss {
+  date: IsoDate;
+  tss: number;
+  method?: TssMethod | null;
 }
 
 /** Days of daily TSS the load model needs to be warm: six CTL time constants (e^−6 < 0.25 % of a wrong start). */
 export const LOAD_WARMUP_DAYS = 6 * CTL_DAYS;
 
 /** The stored daily TSS before `start`, one entry per day from the oldest (0 where a day is missing). */
-function storedSeries(history: readonly { date: IsoDate; tss: number }[], start: IsoDate): { date: IsoDate; tss: number }[] {
+function storedSeries(history: readonly StoredDailyTss[], start: IsoDate): { date: IsoDate; tss: number; method: TssMethod | null }[] {
   const before = history.filter((d) => d.date < start);
   if (before.length === 0) return [];
-  const byDate = new Map<IsoDate, number>();
+  const byDate = new Map<IsoDate, StoredDailyTss>();
   for (const d of before) {
     if (!(typeof d.tss === 'number' && Number.isFinite(d.tss) && d.tss >= 0)) throw new RangeError(`load history ${d.date}: TSS must be a number ≥ 0, got ${d.tss}`);
-    byDate.set(d.date, d.tss);
+    byDate.set(d.date, d);
   }
   const first = [...byDate.keys()].sort()[0];
-  return dateRange(first, addDays(start, -1)).map((date) => ({ date, tss: byDate.get(date) ?? 0 }));
+  return dateRange(first, addDays(start, -1)).map((date) => ({ date, tss: byDate.get(date)?.tss ?? 0, method: byDate.get(date)?.method ?? null }));
+}
+
+/** The resting HR hrTSS uses: the profile's, else the median observed nightly lowest HR (null without either). */
+export function restingHrForTss(athlete: Pick<AthleteProfile, 'restingHr'>, wellness: readonly WellnessPoint[]): number | null {
+  return athlete.restingHr ?? median(wellness.map((w) => w.lowestHeartRate).filter(isNum));
 }
 
 /**
@@ -355,14 +368,15 @@ export function computeLoad(input: LoadInput): LoadFigures {
   const wellness = input.wellness ?? [];
   const yesterday = addDays(date, -1);
   const start = input.historyStart ?? addDays(date, -90);
-  const restingHr = athlete.restingHr ?? median(wellness.map((w) => w.lowestHeartRate).filter(isNum));
+  const restingHr = restingHrForTss(athlete, wellness);
   const recent = start <= yesterday ? dailyTssSeries(input.rides, athlete, start, yesterday, restingHr) : [];
-  const series: { date: IsoDate; tss: number; method?: TssMethod | null }[] = [...storedSeries(input.history ?? [], start), ...recent];
+  const series: { date: IsoDate; tss: number; method: TssMethod | null }[] = [...storedSeries(input.history ?? [], start), ...recent];
   const pmc = performanceManager(series, { seed: input.seed });
   const last = pmc.length > 0 ? pmc[pmc.length - 1] : null;
   const ctl = last ? last.ctl : (input.seed?.ctl ?? 0);
   const atl = last ? last.atl : (input.seed?.atl ?? 0);
-  const yesterdayEntry = recent.length > 0 ? recent[recent.length - 1] : null;
+  const lastDay = series.length > 0 ? series[series.length - 1] : null;
+  const yesterdayEntry = lastDay !== null && lastDay.date === yesterday ? lastDay : null;
   const ratio = acuteChronicRatio(series, date);
   const hrv = hrvFigures(wellness, date);
   const trend = hrvTrend(hrv);

@@ -2,7 +2,8 @@
  * The evaluation's fast loop against the real thing: a small cohort through the mission workflow
  * on the Java time-skipping server, with the real activities from `createActivities` (synthetic
  * athlete, real PostgreSQL), the athletes' reflections sent as signals between the days — and the
- * same decisions, states and prescribed TSS as `runAdaptive` gives in memory.
+ * same load figures (CTL/ATL/TSB from the athlete's whole history: the daily_load table there, the
+ * loop's own copy here), decisions, states and prescribed TSS as `runAdaptive` gives in memory.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -105,8 +106,8 @@ describe('the evaluation loop and the real workflow', () => {
     const memory = new MemoryStore(resources.pool);
     for (const [i, m] of missions.entries()) {
       const records = await memory.reads.history({ missionId: m.id, athlete: m.athlete.handle }, start, addDays(start, DAYS - 1));
-      const real = records.map((r) => ({ date: r.date, decision: r.decision?.decision.decision, state: r.decision?.decision.state, tss: r.plan?.targetTss }));
-      const loop = fast[i].days.map((d) => ({ date: d.date, decision: d.decision, state: d.state, tss: d.prescribedTss }));
+      const real = records.map((r) => ({ date: r.date, decision: r.decision?.decision.decision, state: r.decision?.decision.state, tss: r.plan?.targetTss, load: r.load && { ctl: r.load.ctl, atl: r.load.atl, tsb: r.load.tsb } }));
+      const loop = fast[i].days.map((d) => ({ date: d.date, decision: d.decision, state: d.state, tss: d.prescribedTss, load: d.seen }));
       expect(real).toEqual(loop);
     }
   }, 240_000);

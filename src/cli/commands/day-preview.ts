@@ -1,17 +1,20 @@
 /**
  * What the coach would see and decide for one date, computed outside the workflow and writing
  * nothing: the same modules the daily-cycle activities use (observation sources chosen by
- * `dataSourceMode`, `observeDay`, `computeLoad`, `decideDay`, `planWorkout`, `matchClasses`),
- * without the recorded history (no recent days, reflections or learned parameters).
+ * `dataSourceMode`, `observeDay`, `loadWithHistory`, `decideDay`, `planWorkout`, `matchClasses`).
+ * With a database configured it reads the athlete's stored daily load (so CTL is the cycle's and the
+ * dashboard's) and, for the synthetic athlete, what the mission prescribed; it does not read the
+ * recent days, reflections or learned parameters the decision uses.
  */
 import { Pool } from 'pg';
 import type { ClassSuggestion, Decision, DayObservation, IsoDate, LoadFigures, MissionConfig, MissionDay, Workout } from '../../domain/types';
 import { dayForDate } from '../../mission';
-import { computeLoad, createObservationSources, observeDay, type SourceFailure, type WellnessPoint } from '../../observation';
+import { createObservationSources, loadWithHistory, observeDay, type DailyLoadRow, type Prescription, type SourceFailure, type WellnessPoint } from '../../observation';
 import { InMemoryTokenStore, PgTokenStore, loadSecretKey } from '../../secrets';
-import { migrate } from '../../memory';
-import { decideDay, loadOfflineCatalogue, matchClasses, planWorkout, plannerFromEnv, recentPlannerContext } from '../../coaching';
-import { dataSourceMode, syntheticAthleteFor } from '../../activities/data-sources';
+import { MemoryStore, migrate } from '../../memory';
+import { decideDay, loadOfflineCatalogue, matchClasses, planWorkout, plannerFromEnv, recentPlannerContext, type ClassLibrary } from '../../coaching';
+import { dataSourceMode, prescriptionsFromHistory, syntheticAthleteFor } from '../../activities/data-sources';
+import { readUpState } from '../cli-support';
 import { HISTORY_DAYS } from '../../activities';
 import { UserError } from '../../infra/user-error';
 import { addDays } from '../../domain/iso-date';
@@ -27,6 +30,12 @@ export interface ObservePreview {
   load: LoadFigures;
   /** Source calls that failed (the observation names the missing parts too). */
   errors: SourceFailure[];
+  /**
+   * Where the load figures come from: the athlete's daily load stored in PostgreSQL (as the day's
+   * cycle and the dashboard read it), extended by this observation in memory, and the rides pulled
+   * from the source when the stored history was short (first day, days held, what was pulled).
+   */
+  loadHistory: { stored: number; from: IsoDate | null; days: number; pulled: { from: IsoDate; to: IsoDate } | null; notes: string[] };
   wellness: WellnessPoint[];
 }
 
@@ -50,30 +59,74 @@ function tokenDatabaseUrl(env: NodeJS.ProcessEnv): string {
   return url;
 }
 
+/** The database the other commands use (DATABASE_URL, else the running `lanterne up`'s), or null. */
+function configuredDatabase(env: NodeJS.ProcessEnv): string | null {
+  const url = env.DATABASE_URL?.trim();
+  if (url) return url;
+  if (env.DATABASE_URL === '') return null;
+  return readUpState()?.databaseUrl ?? null;
+}
+
+/** What PostgreSQL holds for the mission's athlete: the daily load and, for the synthetic athlete, the mission's start and what was prescribed. */
+async function storedContext(pool: Pool, mission: MissionConfig, date: IsoDate): Promise<{ load: DailyLoadRow[]; missionStart: IsoDate | null; prescriptions: Prescription[] }> {
+  try {
+    await migrate(pool);
+  } catch (err) {
+    throw new UserError(`the database does not answer: ${(err as Error).message}`, 'check DATABASE_URL, or start `lanterne up`');
+  }
+  const memory = new MemoryStore(pool);
+  const scope = { athlete: mission.athlete.handle, missionId: mission.id };
+  const load = await memory.loads.all(scope.athlete);
+  const record = await memory.missions.getMission(scope);
+  const stored = record ? await memory.missions.getConfig(scope, record.configHash) : null;
+  const missionStart = stored?.days[0]?.date ?? null;
+  const past = missionStart && missionStart < date ? await memory.reads.history(scope, missionStart, addDays(date, -1)) : [];
+  return { load, missionStart, prescriptions: prescriptionsFromHistory(past.map((r) => ({ date: r.date, plannedTss: r.plan?.targetTss ?? null }))) };
+}
+
+/** The synced Peloton library in the configured database (null without a database or a sync). */
+async function storedLibrary(env: NodeJS.ProcessEnv): Promise<ClassLibrary | null> {
+  const url = configuredDatabase(env);
+  if (!url) return null;
+  const pool = new Pool({ connectionString: url, max: 1 });
+  pool.on('error', () => undefined);
+  try {
+    await migrate(pool);
+    return await new MemoryStore(pool).peloton.library();
+  } finally {
+    await pool.end();
+  }
+}
+
 export async function observePreview(mission: MissionConfig, date: IsoDate, env: NodeJS.ProcessEnv): Promise<ObservePreview> {
   const mode = dataSourceMode(env);
   const day = dayForDate(mission, date);
   let pool: Pool | null = null;
   try {
     let sources;
+    const dbUrl = mode.mode === 'synthetic' ? configuredDatabase(env) : tokenDatabaseUrl(env);
+    if (dbUrl) {
+      pool = new Pool({ connectionString: dbUrl, max: 2 });
+      pool.on('error', () => undefined);
+    }
+    const stored = pool ? await storedContext(pool, mission, date) : { load: [], missionStart: null, prescriptions: [] };
     if (mode.mode === 'synthetic') {
-      const missionStart = day ? addDays(date, -day.index) : mission.startDate;
+      const missionStart = stored.missionStart ?? (day ? addDays(date, -day.index) : mission.startDate);
       sources = createObservationSources({
         athlete: mission.athlete.handle,
         store: new InMemoryTokenStore(), // the synthetic athlete needs no tokens
-        synthetic: syntheticAthleteFor({ missionId: mission.id, profile: mission.athlete, timezone: mission.timezone, missionStart, date, prescriptions: [] }),
+        synthetic: syntheticAthleteFor({ missionId: mission.id, profile: mission.athlete, timezone: mission.timezone, missionStart, date, prescriptions: stored.prescriptions }),
       });
     } else {
       const key = loadSecretKey(env);
-      pool = new Pool({ connectionString: tokenDatabaseUrl(env), max: 2 });
-      await migrate(pool);
-      const store = new PgTokenStore(pool, key);
+      const store = new PgTokenStore(pool!, key);
       sources = createObservationSources({ athlete: mission.athlete.handle, store, oura: mode.oura, strava: mode.strava, env });
     }
     const result = await observeDay(sources, mission.athlete, date, HISTORY_DAYS);
     const config = result.errors.find((e) => e.type === 'ObservationConfig');
     if (config) throw new UserError(`${config.source}: ${config.message}`);
-    const load = computeLoad({ date, athlete: mission.athlete, rides: result.observation.rides, wellness: result.wellness, historyStart: addDays(date, -HISTORY_DAYS) });
+    // The same load as the day's cycle: the stored history, extended in memory (nothing is written).
+    const history = await loadWithHistory({ date, athlete: mission.athlete, observed: result, windowDays: HISTORY_DAYS, stored: stored.load, sources });
     return {
       missionId: mission.id,
       athlete: mission.athlete.handle,
@@ -81,8 +134,9 @@ export async function observePreview(mission: MissionConfig, date: IsoDate, env:
       day: day ? { index: day.index, stage: day.stage, name: day.name, type: day.type } : null,
       sources: mode.mode === 'synthetic' ? 'synthetic' : { oura: mode.oura, strava: mode.strava },
       observation: result.observation,
-      load,
-      errors: result.errors,
+      load: history.load,
+      errors: [...result.errors, ...history.errors],
+      loadHistory: { stored: stored.load.length, ...history.history, notes: history.degraded },
       wellness: result.wellness,
     };
   } finally {
@@ -123,7 +177,7 @@ export async function coachPreview(mission: MissionConfig, date: IsoDate, env: N
   );
   const match = await matchClasses(
     { decision, stageType: day.type, disciplines: mission.athlete.disciplines, targetDurationMin: workout.durationMin > 0 ? workout.durationMin : undefined },
-    { offline: loadOfflineCatalogue(), env },
+    { offline: loadOfflineCatalogue(), library: await storedLibrary(env) },
   );
   const modelWasAsked = setup.llm !== null && decision.decision !== 'rest' && decision.maxDurationMin > 0;
   const degraded = [...decision.degraded];

@@ -1,6 +1,7 @@
 /** Human renderings of the extra commands' results: plain text tables, no colours. */
 import type { ClassSuggestion, Decision, DayObservation, LoadFigures, Workout } from '../../domain/types';
 import type { CoachPreview, ObservePreview } from './day-preview';
+import { DEMO_CATALOGUE_LABEL, isDemoSuggestion } from '../../coaching/peloton';
 
 /** A text table: columns padded to their widest cell, numbers right-aligned. */
 export function table(headers: string[], rows: (string | number | null)[][]): string {
@@ -41,6 +42,15 @@ export function formatLoad(l: LoadFigures): string {
   ].join('\n');
 }
 
+/** Where CTL comes from: the stored daily load, what was pulled from the source, what is short. */
+export function formatLoadHistory(h: ObservePreview['loadHistory']): string {
+  const where = h.stored > 0 ? `${h.stored} days stored in PostgreSQL` : 'nothing stored';
+  const pulled = h.pulled ? `; rides pulled from ${h.pulled.from} to ${h.pulled.to}` : '';
+  const lines = [`load history: ${h.days} days${h.from ? ` from ${h.from}` : ''} (${where}${pulled})`];
+  for (const n of h.notes) lines.push(`  ${n}`);
+  return lines.join('\n');
+}
+
 function heading(p: Omit<ObservePreview, 'wellness'>): string {
   const src = p.sources === 'synthetic' ? 'synthetic athlete' : [p.sources.oura && 'Oura', p.sources.strava && 'Strava'].filter(Boolean).join(' + ');
   const day = p.day ? `day ${p.day.index + 1}${p.day.stage !== null ? `, stage ${p.day.stage}` : ''}: ${p.day.name} (${p.day.type})` : 'not a mission day';
@@ -49,7 +59,7 @@ function heading(p: Omit<ObservePreview, 'wellness'>): string {
 
 export function formatObservePreview(p: ObservePreview): string {
   const errors = p.errors.map((e) => `source error ${e.source} (${e.type}${e.retryable ? ', retryable' : ''}): ${e.message}`);
-  return [heading(p), '', 'observation', formatObservation(p.observation), '', 'load', formatLoad(p.load), ...(errors.length ? ['', ...errors] : [])].join('\n');
+  return [heading(p), '', 'observation', formatObservation(p.observation), '', 'load', formatLoad(p.load), formatLoadHistory(p.loadHistory), ...(errors.length ? ['', ...errors] : [])].join('\n');
 }
 
 export function formatDecision(d: Decision): string {
@@ -80,7 +90,11 @@ export function formatWorkout(w: Workout): string {
 
 export function formatClasses(classes: ClassSuggestion[]): string {
   if (classes.length === 0) return 'classes: none to suggest';
-  return ['classes:', ...classes.map((c, i) => `  ${i + 1}. ${c.title} — ${c.durationMin} min ${c.classType} (${c.why})`)].join('\n');
+  const head = classes.some(isDemoSuggestion) ? `classes (${DEMO_CATALOGUE_LABEL}):` : 'classes:';
+  return [
+    head,
+    ...classes.flatMap((c, i) => [`  ${i + 1}. ${c.title}${c.instructor ? ` with ${c.instructor}` : ''} — ${c.durationMin} min ${c.classType} (${c.why})`, ...(c.url ? [`     ${c.url}`] : [])]),
+  ].join('\n');
 }
 
 export function formatCoachPreview(p: CoachPreview): string {
@@ -90,6 +104,7 @@ export function formatCoachPreview(p: CoachPreview): string {
     formatObservation(p.observation),
     '',
     formatLoad(p.load),
+    formatLoadHistory(p.loadHistory),
     '',
     formatDecision(p.decision),
     '',

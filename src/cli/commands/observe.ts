@@ -15,7 +15,10 @@ export function registerObserveCommand(program: Command): void {
     .addHelpText(
       'after',
       '\nSources: Oura/Strava when OURA_CLIENT_ID / STRAVA_CLIENT_ID are set (tokens from the encrypted store on DATABASE_URL,\n' +
-        'key LANTERNE_SECRET_KEY), else the synthetic athlete with no recorded training. LANTERNE_DATA_SOURCE=synthetic|wearables forces a choice.',
+        'key LANTERNE_SECRET_KEY), else the synthetic athlete. LANTERNE_DATA_SOURCE=synthetic|wearables forces a choice.\n' +
+        'Load (CTL/ATL/TSB) comes from the athlete\'s whole daily load history: the one stored in PostgreSQL (DATABASE_URL,\n' +
+        'or the running `lanterne up`), the same the day\'s cycle and the dashboard read, extended in memory by this\n' +
+        'observation; with nothing stored, a year of rides pulled from the source. Nothing is written.',
     )
     .action(
       action(async (o: { mission: string; date: string; json?: boolean }) => {

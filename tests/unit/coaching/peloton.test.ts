@@ -1,9 +1,9 @@
-/** Peloton class matching: the offline catalogue, the scorer and the optional live source. */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** Peloton class matching: the offline demo catalogue, the scorer, and the synced library when there is one. */
 import type { Decision, DecisionKind } from '../../../src/domain/types';
 import { dayTargets } from '../../../src/coaching/day-targets';
-import { classFormat, loadOfflineCatalogue, matchClasses, scoreClasses, type ClassRequest } from '../../../src/coaching/peloton';
+import { DEMO_CATALOGUE_LABEL, classFormat, isDemoSuggestion, loadOfflineCatalogue, matchClasses, scoreClasses, type ClassLibrary, type ClassRequest } from '../../../src/coaching/peloton';
+import { libraryClass } from '../../../src/coaching/peloton-archive';
+import { INSTRUCTORS, archivedRide } from '../../support/fake-peloton-server';
 
 const catalogue = loadOfflineCatalogue();
 
@@ -95,65 +95,43 @@ describe('scoreClasses', () => {
   });
 });
 
-describe('matchClasses live source', () => {
-  let server: http.Server;
-  let baseUrl: string;
-  let status = 200;
-  const seen: { url: string; auth: string | undefined }[] = [];
-  const LIVE_ID = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+describe('matchClasses: the synced library, else the demo catalogue', () => {
+  const NOW = Date.parse('2025-07-20T06:30:00Z');
+  const library: ClassLibrary = {
+    syncedAt: '2025-07-15T04:00:00.000Z',
+    classes: Array.from({ length: 30 }, (_, i) => i).map((i) => libraryClass(archivedRide(i), new Map(INSTRUCTORS.map((x) => [x.id, x.name])))!),
+  };
 
-  beforeAll(async () => {
-    server = http.createServer((r, res) => {
-      seen.push({ url: r.url ?? '', auth: r.headers.authorization });
-      res.writeHead(status, { 'content-type': 'application/json' });
-      if (status !== 200) return res.end(JSON.stringify({ status, message: 'Unauthorized' }));
-      res.end(
-        JSON.stringify({
-          data: [
-            { id: LIVE_ID, title: '45 min Climb Ride', duration: 2700, length: 2885, fitness_discipline: 'cycling', difficulty_estimate: 8.1, class_type_ids: ['bf6639f2e50a4f0395cb1479542ed4bd'], is_ftp_test: false },
-            { id: 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', title: '30 min Full Body Strength', duration: 1800, fitness_discipline: 'strength', class_type_ids: [] },
-            { id: 'not-an-id', title: 'broken', duration: 60, fitness_discipline: 'cycling' },
-          ],
-          page: 0,
-          page_count: 1,
-          show_next: false,
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-
-  it('uses the live archive with the bearer token when it answers', async () => {
-    status = 200;
-    const m = await matchClasses(req('as_planned', 'mountain', 60), { offline: catalogue, env: { PELOTON_BEARER_TOKEN: 'jwt-123', PELOTON_BASE_URL: baseUrl } });
-    expect(m.source).toBe('live');
+  it('uses the library: real classes with their instructor and link, no demo label', async () => {
+    const m = await matchClasses(req('as_planned', 'mountain', 60), { offline: catalogue, library, nowMs: NOW });
+    expect(m.source).toBe('library');
     expect(m.note).toBeNull();
-    expect(m.suggestions.map((s) => s.id)).toEqual([LIVE_ID]);
-    expect(m.suggestions[0].classType).toBe('Climb');
-    const last = seen[seen.length - 1];
-    expect(last.auth).toBe('Bearer jwt-123');
-    expect(last.url).toContain('/api/v2/ride/archived?browse_category=cycling');
-  });
-
-  it('falls back to the offline catalogue when the live archive fails, and says so without the token', async () => {
-    status = 401;
-    const m = await matchClasses(req('as_planned', 'mountain', 60), { offline: catalogue, env: { PELOTON_BEARER_TOKEN: 'jwt-123', PELOTON_BASE_URL: baseUrl } });
-    expect(m.source).toBe('offline');
-    expect(m.note).toBe('offline catalogue: the live Peloton archive failed (Peloton answered HTTP 401 for /api/v2/ride/archived)');
-    expect(m.note).not.toContain('jwt-123');
-    expect(m.suggestions[0].title).toBe('60 min Climb Ride');
-  });
-
-  it('uses the offline catalogue without a token, and does not call Peloton', async () => {
-    const before = seen.length;
-    const m = await matchClasses(req('recovery', 'flat', 30), { offline: catalogue, env: { PELOTON_BASE_URL: baseUrl } });
-    expect(seen.length).toBe(before);
-    expect(m.source).toBe('offline');
-    expect(m.note).toContain('no PELOTON_BEARER_TOKEN');
     expect(m.suggestions.length).toBe(3);
+    const top = m.suggestions[0];
+    expect(top).toEqual(expect.objectContaining({ title: '60 min Climb Ride', classType: 'Climb', catalogue: 'peloton', instructor: 'Instructor One' }));
+    expect(top.url).toBe(`https://members.onepeloton.com/classes/cycling?modal=classDetailsModal&classId=${top.id}`);
+    expect(m.suggestions.every((s) => library.classes.some((c) => c.id === s.id) && !isDemoSuggestion(s))).toBe(true);
+  });
+
+  it('says when the library is stale (older than two weeks)', async () => {
+    const m = await matchClasses(req('as_planned', 'flat', 60), { offline: catalogue, library, nowMs: Date.parse('2025-08-05T06:30:00Z') });
+    expect(m.source).toBe('library');
+    expect(m.note).toBe('Peloton library last synced 21 days ago: run `lanterne peloton sync`');
+  });
+
+  it('without a library, uses the demo catalogue and says so: no link, no instructor', async () => {
+    for (const empty of [null, { syncedAt: library.syncedAt, classes: [] }]) {
+      const m = await matchClasses(req('recovery', 'flat', 30), { offline: catalogue, library: empty, nowMs: NOW });
+      expect(m.source).toBe('demo');
+      expect(m.note).toBe('demo catalogue — not real classes: no Peloton library is synced (set PELOTON_BEARER_TOKEN and run `lanterne peloton sync`)');
+      expect(m.suggestions.length).toBe(3);
+      expect(m.suggestions.every((s) => s.catalogue === 'demo' && s.url === null && s.instructor === null && isDemoSuggestion(s))).toBe(true);
+    }
+  });
+
+  it('counts suggestions recorded before the library existed as demo ones', () => {
+    expect(isDemoSuggestion({})).toBe(true);
+    expect(isDemoSuggestion({ catalogue: 'peloton' })).toBe(false);
+    expect(DEMO_CATALOGUE_LABEL).toBe('demo catalogue — not real classes');
   });
 });

@@ -54,7 +54,8 @@ const GOOD = {
 
 describe('planner through the openai SDK', () => {
   let server: FakeOpenAiServer;
-  const env = (): NodeJS.ProcessEnv => ({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: server.baseUrl, OPENAI_MODEL: 'fake-coach-1', OPENAI_TIMEOUT_MS: '300', OPENAI_MAX_RETRIES: '0' });
+  // A generous timeout (a loaded machine may be slow to answer on loopback); the timeout case sets its own.
+  const env = (timeoutMs = 30_000): NodeJS.ProcessEnv => ({ OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: server.baseUrl, OPENAI_MODEL: 'fake-coach-1', OPENAI_TIMEOUT_MS: String(timeoutMs), OPENAI_MAX_RETRIES: '0' });
   const answer = (a: FakeAnswer): void => server.setHandler(() => a);
 
   beforeAll(async () => {
@@ -118,7 +119,7 @@ describe('planner through the openai SDK', () => {
     expect((server.requests[0].body as { model: string }).model).toBe('mission-model');
   });
 
-  const failures: Array<{ name: string; answer: FakeAnswer; reason: string; usage: boolean }> = [
+  const failures: Array<{ name: string; answer: FakeAnswer; reason: string; usage: boolean; timeoutMs?: number }> = [
     { name: 'invalid JSON', answer: { content: '{"title": "Half a worko' }, reason: 'model answer rejected: answer is not valid JSON', usage: true },
     {
       name: 'schema-violating answer',
@@ -127,8 +128,10 @@ describe('planner through the openai SDK', () => {
       usage: true,
     },
     { name: 'refusal', answer: { content: null, refusal: "I can't help with that." }, reason: "model refused: I can't help with that.", usage: true },
-    { name: 'slow server (timeout)', answer: { content: JSON.stringify(GOOD), delayMs: 3000 }, reason: 'model call timed out after 300 ms', usage: false },
+    { name: 'slow server (timeout)', answer: { content: JSON.stringify(GOOD), delayMs: 60_000 }, reason: 'model call timed out after 300 ms', usage: false, timeoutMs: 300 },
     { name: 'HTTP 500', answer: { status: 500 }, reason: 'model API error 500', usage: false },
+    { name: 'empty answer cut by the length limit', answer: { content: '', finishReason: 'length' }, reason: 'model answer was empty (finish reason length)', usage: true },
+    { name: 'an answer with no choices', answer: { body: { id: 'chatcmpl-empty', object: 'chat.completion', created: 1_752_480_000, model: 'fake-coach-1', choices: [], usage: { prompt_tokens: 412, completion_tokens: 236, total_tokens: 648 } } }, reason: 'model answer had no choices', usage: true },
     {
       name: 'intervals not adding up',
       answer: { content: JSON.stringify({ ...GOOD, durationMin: 80 }) },
@@ -149,10 +152,10 @@ describe('planner through the openai SDK', () => {
     },
   ];
 
-  it.each(failures)('$name → fallback with the reason', async ({ answer: a, reason, usage }) => {
+  it.each(failures)('$name → fallback with the reason', async ({ answer: a, reason, usage, timeoutMs }) => {
     answer(a);
     const req = request();
-    const workout = await planWorkout(req, plannerFromEnv(PLANNER, env()));
+    const workout = await planWorkout(req, plannerFromEnv(PLANNER, env(timeoutMs)));
     expect(server.requests).toHaveLength(1);
     expect(workout.source).toBe('fallback');
     expect(workout.fallbackReason).toContain(reason);
@@ -161,6 +164,16 @@ describe('planner through the openai SDK', () => {
     // The fallback itself meets every check for the day.
     const plan = { ...workout, estimatedTss: null, intervals: workout.intervals.map((i) => ({ durationMin: i.durationMin, targetPctFtp: i.targetPctFtp, hrZone: i.hrZone, cadenceRpm: i.cadenceRpm, cue: i.cue })) };
     expect(checkPlan(plan, { decision: req.decision, athlete: ATHLETE, weeklyRemainingMin: req.weeklyRemainingMin })).toEqual([]);
+  });
+
+  it('refuses intensity above the cap of a day whose decision lowered it, and plans within it', async () => {
+    answer({ content: JSON.stringify(GOOD) });
+    const lowered: Decision = { ...DECISION, state: 'caution', decision: 'modify_intensity', tssBand: { min: 50, max: 90 } };
+    const workout = await planWorkout(request({ decision: lowered }), plannerFromEnv(PLANNER, env()));
+    expect(workout.source).toBe('fallback');
+    expect(workout.fallbackReason).toContain('intervals.1: 92% FTP is above the 90% allowed on a modify_intensity day');
+    expect(workout.intervals.every((i) => i.targetPctFtp === null || i.targetPctFtp <= 0.9)).toBe(true);
+    expect(workout.tokenUsage).toEqual({ prompt: 412, completion: 236, total: 648 });
   });
 
   it('respects the weekly hours cap left', async () => {

@@ -30,11 +30,53 @@ describe('reason', () => {
       cites: ['Body temperature is +0.6 °C above your baseline together with resting HR +6 bpm: likely illness'],
     },
     {
-      name: 'slight temperature rise alone → caution',
+      name: 'a raised temperature alone → no intensity: an easy spin at most',
       input: input({ observation: observation(DATE, { temp: 0.6 }) }),
+      state: 'strained',
+      decision: 'recovery',
+      cites: ['Body temperature is +0.6 °C above your baseline: often the first sign of an illness, so no intensity today'],
+    },
+    {
+      name: 'a fever → sick',
+      input: input({ observation: observation(DATE, { temp: 1.1 }) }),
+      state: 'sick',
+      decision: 'rest',
+      cites: ['Body temperature is +1.1 °C above your baseline: a fever signal'],
+    },
+    {
+      name: 'a temperature raised two days ago that has not come down → still an easy spin at most',
+      input: input({ observation: observation(DATE, { temp: 0.4 }), recentDays: [recentDay('2025-07-12', { state: 'strained', decision: 'recovery', temperatureDeviation: 0.7 }), recentDay('2025-07-13', { state: 'strained', decision: 'recovery', temperatureDeviation: 0.45 })] }),
+      state: 'strained',
+      decision: 'recovery',
+      cites: ['Your temperature was +0.7 °C on 2025-07-12 and is still +0.4 °C: the illness may not be over, so an easy spin at most until it is back under +0.3 °C'],
+    },
+    {
+      name: 'no temperature this morning after a fever yesterday → an easy spin at most',
+      input: input({ observation: observationWithoutOura(DATE), recentDays: [recentDay('2025-07-13', { state: 'sick', decision: 'rest', temperatureDeviation: 1.2 })] }),
+      state: 'strained',
+      decision: 'recovery',
+      cites: ['Your temperature was +1.2 °C on 2025-07-13 and is not known this morning'],
+    },
+    {
+      name: 'the first morning back to normal after a raised temperature → a day without intensity',
+      input: input({ observation: observation(DATE, { temp: 0.1 }), recentDays: [recentDay('2025-07-13', { state: 'strained', decision: 'recovery', temperatureDeviation: 0.6 })] }),
       state: 'caution',
       decision: 'modify_intensity',
-      cites: ['Body temperature is +0.6 °C above your baseline; watch for illness'],
+      cites: ['Your temperature is back to normal (+0.1 °C) after +0.6 °C on 2025-07-13: a day without intensity before training hard again'],
+    },
+    {
+      name: 'a ride not completed, with no other sign, leaves the day as planned and says so',
+      input: input({ reflections: [reflection('2025-07-13', { completed: 'no', rpe: 1, legs: 4, mood: 4 })] }),
+      state: 'ready',
+      decision: 'as_planned',
+      cites: ['Your reflection for 2025-07-13: ride not completed, with no sign of strain (RPE 1, legs 4/5, mood 4/5)'],
+    },
+    {
+      name: 'a ride not completed with heavy legs is a warning',
+      input: input({ reflections: [reflection('2025-07-13', { completed: 'no', rpe: 2, legs: 2, mood: 4 })] }),
+      state: 'caution',
+      decision: 'modify_intensity',
+      cites: ['Your reflection for 2025-07-13: legs 2/5, ride not completed'],
     },
     {
       name: "resting HR from the night's lowest HR when the load model has none",
@@ -86,6 +128,19 @@ describe('reason', () => {
     expect(r.decision.decision).toBe(decision);
     const t = r.decision.rationale.join(' ');
     for (const c of cites) expect(t).toContain(c);
+  });
+
+  it('an illness under way counts only recent raised temperatures, and back to normal once', () => {
+    const raised = (date: string, t: number) => recentDay(date, { state: 'strained', decision: 'recovery', temperatureDeviation: t });
+    // a raised temperature four days ago is not recent
+    expect(reason(input({ observation: observation(DATE, { temp: 0.4 }), recentDays: [raised('2025-07-10', 0.8)] })).decision.state).toBe('ready');
+    // the second morning back to normal is an ordinary day
+    const twice = reason(input({ observation: observation(DATE, { temp: 0.1 }), recentDays: [raised('2025-07-12', 0.6), recentDay('2025-07-13', { temperatureDeviation: 0.15 })] }));
+    expect(twice.decision.decision).toBe('as_planned');
+    // today's own raised temperature speaks for today, once
+    const today = reason(input({ observation: observation(DATE, { temp: 0.7 }), recentDays: [raised('2025-07-13', 0.8)] }));
+    expect(today.assessment.signals.filter((x) => x.key === 'temperature')).toHaveLength(1);
+    expect(today.decision.decision).toBe('recovery');
   });
 
   it('the per-athlete HRV tolerance moves the line', () => {

@@ -7,6 +7,7 @@ import {
 } from '../../../src/communication/report';
 import { stageLabel } from '../../../src/communication/day-heading';
 import { summariseObservation } from '../../../src/communication/report-model';
+import { renderSmsText } from '../../../src/communication/sms';
 import { sampleReport } from './fixtures';
 
 describe('daily report rendering', () => {
@@ -152,6 +153,34 @@ describe('daily report rendering', () => {
     expect(text).toContain('3. 30 min @ 88 % FTP, 220 W, 92 rpm — Steady TT effort');
     expect(text).toContain('45 min Sweet Spot Ride');
     expect(text).not.toMatch(/<[a-z]/i);
+  });
+
+  it('demo classes say so in every format: "demo catalogue — not real classes"', () => {
+    // the sample's classes have no catalogue: recorded before the library, so demo ones
+    const o = renderDayReport(report);
+    expect(o.markdown).toContain('_Classes from the demo catalogue — not real classes (made-up examples to show the matching)');
+    expect(o.html).toContain('<p class="muted demo-classes">Classes from the demo catalogue — not real classes');
+    expect(renderPlainText(report)).toContain('CLASSES (demo catalogue — not real classes):');
+    expect(renderSmsText(report)).toContain('Class (demo, not real): 45 min Sweet Spot Ride');
+  });
+
+  it('library classes show their instructor and their own link, and no demo label', () => {
+    const url = `https://members.onepeloton.com/classes/cycling?modal=classDetailsModal&classId=${'a'.repeat(32)}`;
+    const r = sampleReport({
+      classes: [{ id: 'a'.repeat(32), title: '45 min Power Zone Ride', durationMin: 45, classType: 'Power Zone', score: 0.9, why: 'Structured power-zone work', catalogue: 'peloton', instructor: 'Ana <Coach>', url }],
+    });
+    const o = renderDayReport(r);
+    expect(o.markdown).toContain(`- **[45 min Power Zone Ride](${url})** with Ana \\<Coach\\> (45 min, Power Zone)`);
+    expect(o.html).toContain(`<strong><a href="${url.replace(/&/g, '&amp;')}">45 min Power Zone Ride</a></strong> with Ana &lt;Coach&gt; (45 min, Power Zone)`);
+    const text = renderPlainText(r);
+    expect(text).toContain('  - 45 min Power Zone Ride with Ana <Coach> (45 min, Power Zone)');
+    expect(text).toContain(`    ${url}`);
+    expect(renderSmsText(r)).toContain('Class: 45 min Power Zone Ride with Ana <Coach>');
+    for (const out of [o.markdown, o.html, text]) expect(out).not.toContain('demo catalogue');
+    // a link that is not http(s) is not shown
+    const bad = renderDayReport(sampleReport({ classes: [{ ...r.classes[0], url: 'javascript:alert(1)' }] }));
+    expect(bad.html).not.toContain('javascript:');
+    expect(bad.markdown).not.toContain('javascript:');
   });
 
   it('stage labels', () => {

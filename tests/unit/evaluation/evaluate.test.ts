@@ -57,6 +57,7 @@ describe('metrics', () => {
     stage: i + 1,
     decision: 'as_planned',
     state: 'ready',
+    seen: null,
     prescribedTss: 60,
     prescribedMin: 60,
     hard: false,
