@@ -294,8 +294,8 @@ export const ILLNESS_MEMORY_DAYS = 3;
  * An illness under way, from the temperatures of the last mornings (what the coach observed; the
  * rules of docs/readiness-rules.md): after a morning at +0.5 °C or more in the last three days, a
  * temperature that has not come back under +0.3 °C (or is not known) keeps the day easy
- * (strained: an easy spin at most); the first morning back under +0.3 °C is a day without
- * intensity (caution) before training hard again. Null when no such morning is recent, or when
+ * (strained: an easy spin at most); the first morning back under +0.3 °C is one more easy day
+ * (strained: an easy spin at most) before training again. Null when no such morning is recent, or when
  * today's own temperature is raised (the temperature rule speaks for today).
  */
 export function illnessUnderWay(date: IsoDate, temp: number | null, recentDays: readonly Pick<CoachedDay, 'date' | 'temperatureDeviation'>[]): Signal | null {
@@ -312,7 +312,7 @@ export function illnessUnderWay(date: IsoDate, temp: number | null, recentDays: 
   }
   const backBefore = recent.some((d) => d.date > last.date && typeof d.temperatureDeviation === 'number' && d.temperatureDeviation < TEMP_NORMAL_C);
   if (backBefore) return null;
-  return { key: 'temperature', severity: 1, kind: 'body', sentence: `Your temperature is back to normal (${signed(temp)} °C) after ${signed(lastTemp)} °C on ${last.date}: a day without intensity before training hard again.` };
+  return { key: 'temperature', severity: 2, kind: 'body', sentence: `Your temperature is back to normal (${signed(temp)} °C) after ${signed(lastTemp)} °C on ${last.date}: one more easy day (an easy spin at most) before training again.` };
 }
 
 /**

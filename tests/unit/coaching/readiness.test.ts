@@ -58,11 +58,11 @@ describe('reason', () => {
       cites: ['Your temperature was +1.2 °C on 2025-07-13 and is not known this morning'],
     },
     {
-      name: 'the first morning back to normal after a raised temperature → a day without intensity',
+      name: 'the first morning back to normal after a raised temperature → one more easy day',
       input: input({ observation: observation(DATE, { temp: 0.1 }), recentDays: [recentDay('2025-07-13', { state: 'strained', decision: 'recovery', temperatureDeviation: 0.6 })] }),
-      state: 'caution',
-      decision: 'modify_intensity',
-      cites: ['Your temperature is back to normal (+0.1 °C) after +0.6 °C on 2025-07-13: a day without intensity before training hard again'],
+      state: 'strained',
+      decision: 'recovery',
+      cites: ['Your temperature is back to normal (+0.1 °C) after +0.6 °C on 2025-07-13: one more easy day (an easy spin at most) before training again'],
     },
     {
       name: 'a ride not completed, with no other sign, leaves the day as planned and says so',
