@@ -15,6 +15,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { applyFaults, noFaults, pausableListener, type HttpFaults } from './http-faults';
 
 export type OuraCollectionName = 'daily_readiness' | 'daily_sleep' | 'sleep' | 'daily_activity';
 
@@ -81,6 +82,11 @@ export interface FakeOuraServer {
   collectionRequests(collection?: OuraCollectionName): RecordedRequest[];
   /** When set, the authorize endpoint redirects back with `error=access_denied`. */
   denyConsent: boolean;
+  /** Standing faults and latency (tests/support/http-faults.ts); requests are recorded first. */
+  faults: HttpFaults;
+  /** Stop listening (clients get "connection refused") / listen again on the same port, state kept. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -110,6 +116,7 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
       authorization: req.headers.authorization,
       form,
     });
+    if (await applyFaults(state.faults, req, res, hanging)) return;
 
     const i = scripts.findIndex((s) => u.pathname.startsWith(s.prefix));
     if (i >= 0) {
@@ -269,6 +276,9 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = pausableListener(server, () => {
+    for (const res of hanging) res.destroy();
+  });
 
   const state: FakeOuraServer = {
     url: base,
@@ -297,6 +307,9 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
     validRefreshTokens: new Set(),
     requests: [],
     denyConsent: false,
+    faults: noFaults(),
+    pause: () => listener.pause(),
+    resume: () => listener.resume(),
     script(prefix, ...replies) {
       for (const reply of replies) scripts.push({ prefix, reply });
     },
@@ -307,6 +320,7 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
     },
     close() {
       for (const res of hanging) res.destroy();
+      if (listener.paused()) return Promise.resolve();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },

@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { applyFaults, noFaults, pausableListener, type HttpFaults } from './http-faults';
 
 export interface ScriptedReply {
   status: number;
@@ -76,6 +77,11 @@ export interface FakeStravaServer {
   script(pathPrefix: string, ...replies: ScriptedReply[]): void;
   activityRequests(): RecordedRequest[];
   denyConsent: boolean;
+  /** Standing faults and latency (tests/support/http-faults.ts); requests are recorded first. */
+  faults: HttpFaults;
+  /** Stop listening (clients get "connection refused") / listen again on the same port, state kept. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -124,6 +130,7 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
       state.readRateLimit.usage = [state.readRateLimit.usage[0] + 1, state.readRateLimit.usage[1] + 1];
     }
     const headers = isApi ? limitHeaders() : {};
+    if (await applyFaults(state.faults, req, res, hanging)) return;
 
     const i = scripts.findIndex((s) => u.pathname.startsWith(s.prefix));
     if (i >= 0) {
@@ -271,6 +278,9 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = pausableListener(server, () => {
+    for (const res of hanging) res.destroy();
+  });
 
   const state: FakeStravaServer = {
     url: `${base}/api/v3`,
@@ -301,6 +311,9 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
     readRateLimit: { limit: [100, 1000], usage: [0, 0] },
     requests: [],
     denyConsent: false,
+    faults: noFaults(),
+    pause: () => listener.pause(),
+    resume: () => listener.resume(),
     script(prefix, ...replies) {
       for (const reply of replies) scripts.push({ prefix, reply });
     },
@@ -309,6 +322,7 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
     },
     close() {
       for (const res of hanging) res.destroy();
+      if (listener.paused()) return Promise.resolve();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },
