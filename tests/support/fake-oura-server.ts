@@ -75,6 +75,8 @@ export interface FakeOuraServer {
   clientSecret: string;
   validAccessTokens: Set<string>;
   validRefreshTokens: Set<string>;
+  /** Prefix of the tokens the fake issues (a canary trial sets one it can search for). */
+  issuedTokenPrefix: string;
   requests: RecordedRequest[];
   /** Answer the next requests whose path starts with `pathPrefix` with these replies, in order. */
   script(pathPrefix: string, ...replies: ScriptedReply[]): void;
@@ -98,8 +100,8 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
 
   const issueTokens = () => {
     issued += 1;
-    const access = `oura-access-${issued}`;
-    const refresh = `oura-refresh-${issued}`;
+    const access = `${state.issuedTokenPrefix}oura-access-${issued}`;
+    const refresh = `${state.issuedTokenPrefix}oura-refresh-${issued}`;
     state.validAccessTokens.add(access);
     state.validRefreshTokens.add(refresh);
     return { token_type: 'bearer', access_token: access, refresh_token: refresh, expires_in: 86400 };
@@ -305,6 +307,7 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
     clientSecret: 'oura-client-secret',
     validAccessTokens: new Set(),
     validRefreshTokens: new Set(),
+    issuedTokenPrefix: '',
     requests: [],
     denyConsent: false,
     faults: noFaults(),

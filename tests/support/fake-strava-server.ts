@@ -70,6 +70,8 @@ export interface FakeStravaServer {
   clientSecret: string;
   validAccessTokens: Set<string>;
   validRefreshTokens: Set<string>;
+  /** Prefix of the tokens the fake issues (a canary trial sets one it can search for). */
+  issuedTokenPrefix: string;
   /** [15-minute, daily] limits and usage; usage goes up by one per API request. */
   rateLimit: { limit: [number, number]; usage: [number, number] };
   readRateLimit: { limit: [number, number]; usage: [number, number] };
@@ -100,8 +102,8 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
 
   const issueTokens = () => {
     issued += 1;
-    const access = `strava-access-${issued}`;
-    const refresh = `strava-refresh-${issued}`;
+    const access = `${state.issuedTokenPrefix}strava-access-${issued}`;
+    const refresh = `${state.issuedTokenPrefix}strava-refresh-${issued}`;
     state.validAccessTokens.add(access);
     state.validRefreshTokens.add(refresh);
     return {
@@ -307,6 +309,7 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
     clientSecret: 'strava-client-secret',
     validAccessTokens: new Set(),
     validRefreshTokens: new Set(),
+    issuedTokenPrefix: '',
     rateLimit: { limit: [200, 2000], usage: [0, 0] },
     readRateLimit: { limit: [100, 1000], usage: [0, 0] },
     requests: [],
