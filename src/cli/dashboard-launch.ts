@@ -63,7 +63,7 @@ export async function launchDashboard(opts: {
   try {
     return await startDashboard({
       memory: opts.memory,
-      temporal: temporalFromClient(opts.client, { workflowIdOf: (missionId) => findMissionWorkflowId(opts.memory, missionId) }),
+      temporal: temporalFromClient(opts.client, { workflowIdOf: ({ missionId, athlete }) => findMissionWorkflowId(opts.memory, missionId, athlete) }),
       token: opts.token,
       host: process.env.DASHBOARD_HOST ?? '127.0.0.1',
       port,

@@ -5,6 +5,7 @@ export {
   MissionNotRunningError,
   OverrideRejectedError,
   type DashboardTemporal,
+  type MissionKey,
   type TemporalGatewayOptions,
 } from './temporal-gateway';
 export { generateDashboardToken } from './auth';

@@ -49,7 +49,7 @@ import { dayView } from './day-view';
 import { missionCharts } from './chart-data';
 import { liveFacts, type LiveMission } from './live-status';
 import { dayPath, missionPath, type TemporalUiLink } from './paths';
-import { MissionNotRunningError, OverrideRejectedError, type DashboardTemporal } from './temporal-gateway';
+import { MissionNotRunningError, OverrideRejectedError, type DashboardTemporal, type MissionKey } from './temporal-gateway';
 
 export interface RateLimit {
   max: number;
@@ -346,7 +346,7 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
       }));
     }
     try {
-      await opts.temporal.reflect(mission.id, parsed.input);
+      await opts.temporal.reflect(keyOf(mission), parsed.input);
     } catch (err) {
       const why = err instanceof MissionNotRunningError ? err.message : 'the workflow could not be reached';
       return html(reply, 502, await renderMission(req, reply, mission, { reflection: { values: parsed.values, problems: [`not sent: ${why}`] } }));
@@ -367,7 +367,7 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
       }));
     }
     try {
-      const result = await opts.temporal.override(mission.id, parsed.input);
+      const result = await opts.temporal.override(keyOf(mission), parsed.input);
       log({ level: 'info', event: 'override-applied', missionId: mission.id, kind: result.kind });
       return reply.redirect(`${missionPath(mission)}?flash=${addFlash(`Done: ${result.changed}`)}`, 303);
     } catch (err) {
@@ -379,6 +379,11 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
 
   // ---------------------------------------------------------------- data
 
+  /** The workflow to ask is the athlete's own: two athletes can ride the same mission id. */
+  function keyOf(mission: MissionRecord): MissionKey {
+    return { athlete: mission.athlete, missionId: mission.id };
+  }
+
   async function findMission(p: MissionParams): Promise<MissionRecord> {
     if (!p.athlete || !p.missionId) throw notFound();
     const mission = await data.mission({ athlete: p.athlete, missionId: p.missionId });
@@ -389,11 +394,11 @@ async function buildApp(opts: DashboardOptions, host: string, port: number): Pro
   /** The live workflow state, but only if the workflow is this athlete's mission. */
   async function live(mission: MissionRecord): Promise<LiveMission> {
     try {
-      const status = await opts.temporal.status(mission.id);
+      const status = await opts.temporal.status(keyOf(mission));
       if (status.athlete !== mission.athlete || status.missionId !== mission.id) {
         return { running: false, reason: 'the running workflow with this id belongs to another mission' };
       }
-      const upcoming = await opts.temporal.upcoming(mission.id, UPCOMING_ALL).catch(() => []);
+      const upcoming = await opts.temporal.upcoming(keyOf(mission), UPCOMING_ALL).catch(() => []);
       return { running: true, status, upcoming };
     } catch (err) {
       if (err instanceof MissionNotRunningError) return { running: false, reason: err.message };

@@ -17,15 +17,24 @@ import {
   type UpcomingDay,
 } from '../shared/mission-api';
 
+/**
+ * A mission of one athlete: two athletes can ride the same mission id (each with a workflow of
+ * their own), so the dashboard always names both.
+ */
+export interface MissionKey {
+  athlete: string;
+  missionId: string;
+}
+
 export interface DashboardTemporal {
   /** The running mission workflow's status; throws {@link MissionNotRunningError} when it is not running. */
-  status(missionId: string): Promise<MissionStatus>;
+  status(mission: MissionKey): Promise<MissionStatus>;
   /** The next `n` days as the workflow will run them. */
-  upcoming(missionId: string, n?: number): Promise<UpcomingDay[]>;
+  upcoming(mission: MissionKey, n?: number): Promise<UpcomingDay[]>;
   /** Send the reflection signal. */
-  reflect(missionId: string, input: ReflectInput): Promise<void>;
+  reflect(mission: MissionKey, input: ReflectInput): Promise<void>;
   /** Run the override update; throws {@link OverrideRejectedError} with the validator's message when refused. */
-  override(missionId: string, input: OverrideInput): Promise<OverrideResult>;
+  override(mission: MissionKey, input: OverrideInput): Promise<OverrideResult>;
 }
 
 /** The mission workflow is not running (never started, completed, failed, or unreachable). */
@@ -43,19 +52,19 @@ export interface TemporalGatewayOptions {
   rpcTimeoutMs?: number;
   /** How long an override update may take (it waits for a worker to run the validator and handler). Default 15000. */
   updateTimeoutMs?: number;
-  /** The workflow id of a mission (it includes the athlete's opaque id); default: the legacy `mission-<id>`. */
-  workflowIdOf?: (missionId: string) => Promise<string>;
+  /** The workflow id of an athlete's mission (it includes the athlete's opaque id); default: the legacy `mission-<id>`. */
+  workflowIdOf?: (mission: MissionKey) => Promise<string>;
 }
 
 export function temporalFromClient(client: Client, options: TemporalGatewayOptions = {}): DashboardTemporal {
   const timeoutMs = options.rpcTimeoutMs ?? 5000;
   const updateTimeoutMs = options.updateTimeoutMs ?? 15_000;
-  const workflowIdOf = options.workflowIdOf ?? (async (missionId: string) => legacyMissionWorkflowId(missionId));
-  const handle = async (missionId: string) => client.workflow.getHandle(await workflowIdOf(missionId));
+  const workflowIdOf = options.workflowIdOf ?? (async (mission: MissionKey) => legacyMissionWorkflowId(mission.missionId));
+  const handle = async (mission: MissionKey) => client.workflow.getHandle(await workflowIdOf(mission));
   const withDeadline = <T>(fn: () => Promise<T>, ms = timeoutMs) => client.withDeadline(Date.now() + ms, fn);
 
-  async function running(missionId: string) {
-    const h = await handle(missionId);
+  async function running(mission: MissionKey) {
+    const h = await handle(mission);
     try {
       const d = await withDeadline(() => h.describe());
       if (d.status.name !== 'RUNNING') {
@@ -67,8 +76,8 @@ export function temporalFromClient(client: Client, options: TemporalGatewayOptio
     return h;
   }
 
-  async function query<T>(missionId: string, fn: (h: Awaited<ReturnType<typeof handle>>) => Promise<T>): Promise<T> {
-    const h = await running(missionId);
+  async function query<T>(mission: MissionKey, fn: (h: Awaited<ReturnType<typeof handle>>) => Promise<T>): Promise<T> {
+    const h = await running(mission);
     try {
       return await withDeadline(() => fn(h));
     } catch (err) {
@@ -77,18 +86,18 @@ export function temporalFromClient(client: Client, options: TemporalGatewayOptio
   }
 
   return {
-    status: (missionId) => query(missionId, (h) => h.query(statusQuery)),
-    upcoming: (missionId, n) => query(missionId, (h) => h.query(upcomingQuery, n)),
-    async reflect(missionId, input) {
-      const h = await running(missionId);
+    status: (mission) => query(mission, (h) => h.query(statusQuery)),
+    upcoming: (mission, n) => query(mission, (h) => h.query(upcomingQuery, n)),
+    async reflect(mission, input) {
+      const h = await running(mission);
       try {
         await withDeadline(() => h.signal(reflectSignal, input));
       } catch (err) {
         throw notRunning(err, h.workflowId);
       }
     },
-    async override(missionId, input) {
-      const h = await running(missionId);
+    async override(mission, input) {
+      const h = await running(mission);
       try {
         return await withDeadline(() => h.executeUpdate(overrideUpdate, { args: [input] }), updateTimeoutMs);
       } catch (err) {

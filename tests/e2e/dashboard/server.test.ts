@@ -5,7 +5,7 @@
 import http from 'node:http';
 import os from 'node:os';
 import { MemoryStore, migrate } from '../../../src/memory';
-import { startDashboard, OverrideRejectedError, MissionNotRunningError, type DashboardOptions, type DashboardTemporal, type RunningDashboard } from '../../../src/dashboard';
+import { startDashboard, OverrideRejectedError, MissionNotRunningError, type DashboardOptions, type DashboardTemporal, type MissionKey, type RunningDashboard } from '../../../src/dashboard';
 import type { MissionStatus, OverrideInput, ReflectInput, UpcomingDay } from '../../../src/shared/mission-api';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { addDays } from '../../../src/domain/iso-date';
@@ -32,17 +32,23 @@ class FakeTemporal implements DashboardTemporal {
   reflections: ReflectInput[] = [];
   overrides: OverrideInput[] = [];
   rejectOverrideWith: string | null = null;
-  async status(id: string) {
-    if (id !== ALICE.missionId) throw new MissionNotRunningError(`no mission workflow mission-${id} was found`);
-    return this.statusFor(id);
+  /** Every mission asked about, as the dashboard named it. */
+  asked: MissionKey[] = [];
+  async status(key: MissionKey) {
+    this.asked.push(key);
+    if (key.missionId !== ALICE.missionId) throw new MissionNotRunningError(`no mission workflow mission-${key.missionId} was found`);
+    return this.statusFor(key.missionId);
   }
-  async upcoming() {
+  async upcoming(key: MissionKey) {
+    this.asked.push(key);
     return this.upcomingDays;
   }
-  async reflect(_id: string, input: ReflectInput) {
+  async reflect(key: MissionKey, input: ReflectInput) {
+    this.asked.push(key);
     this.reflections.push(input);
   }
-  async override(_id: string, input: OverrideInput) {
+  async override(key: MissionKey, input: OverrideInput) {
+    this.asked.push(key);
     if (this.rejectOverrideWith) throw new OverrideRejectedError(this.rejectOverrideWith);
     this.overrides.push(input);
     return { accepted: true as const, kind: input.kind, changed: `applied ${input.kind}` };
@@ -315,6 +321,16 @@ describe('dashboard HTTP', () => {
     const post = await request('POST', `${ALICE_PATH}/reflect`, { headers, body: `${reflectionFields}&csrf=${csrf}` });
     expect(post.status).toBe(409);
     expect(temporal.reflections).toEqual([]);
+  });
+
+  // Found by `npm run reliability` (R6): the dashboard asked for a mission by its id alone, so with
+  // two athletes on the same mission id neither page could read or message its workflow.
+  it('asks Temporal for the athlete’s own mission, by athlete and mission id (two athletes can ride one mission)', async () => {
+    const { headers, csrf } = await bearerForm();
+    await request('POST', `${ALICE_PATH}/reflect`, { headers, body: `${reflectionFields}&csrf=${csrf}` });
+    await request('GET', `${ALICE_PATH}/status.json`, { headers: bearer });
+    expect(temporal.asked.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(temporal.asked.map((k) => JSON.stringify(k)))).toEqual(new Set([JSON.stringify({ athlete: ALICE.athlete, missionId: ALICE.missionId })]));
   });
 
   it('has no Temporal UI links when no Temporal UI URL is configured', async () => {
