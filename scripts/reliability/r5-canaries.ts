@@ -216,7 +216,7 @@ export async function runCanaries(): Promise<TrialReport> {
     // The dashboard, signed in with the canary token: pages, the status, a reflection through its form.
     const dash = await startDashboard({
       memory: rig.memory,
-      temporal: temporalFromClient(rig.client, { workflowIdOf: (missionId) => findMissionWorkflowId(rig.memory, missionId, handle) }),
+      temporal: temporalFromClient(rig.client, { workflowIdOf: ({ missionId, athlete }) => findMissionWorkflowId(rig.memory, missionId, athlete) }),
       token: secret('DASHBOARD_TOKEN'),
       log: (entry) => dashboardLog.push(JSON.stringify(entry)),
     });
