@@ -262,6 +262,17 @@ describe('dashboard HTTP', () => {
     expect(res.body.match(/class="errors"/g)).toHaveLength(1);
   });
 
+  // Found by `npm run reliability` (R4): a kind with no form on the page was refused with 422 and
+  // no problem shown anywhere.
+  it('says a refusal for a kind that has no form above the forms, naming the kind', async () => {
+    const { headers, csrf } = await bearerForm(ALICE_PATH, 'override-rest-day');
+    const res = await request('POST', `${ALICE_PATH}/override`, { headers, body: `kind=nap&csrf=${csrf}` });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatch(/<div class="errors" id="override-errors" role="alert">.*nap/s);
+    expect(res.body.match(/class="errors"/g)).toHaveLength(1);
+    expect(temporal.overrides).toEqual([]);
+  });
+
   it('has one form per override kind, each with only its own fields, and each submits its kind', async () => {
     const page = await request('GET', ALICE_PATH, { headers: bearer });
     const fieldsOf = (kind: string) => {
