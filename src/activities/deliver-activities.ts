@@ -27,7 +27,7 @@ import type { DayInputs } from './day-inputs';
 const CHANNEL_ATTEMPTS = 3;
 /**
  * A channel another attempt holds (its lease, 2 minutes by default, has not ended) is retried when
- * the lease ends, up to this attempt (the day workflow allows 10).
+ * the lease ends, up to this attempt (the day workflow's steps retry until a deadline, not a count).
  */
 const IN_PROGRESS_ATTEMPTS = 9;
 

@@ -90,19 +90,34 @@ export function createGatewaySender(mailer: Mailer, address: string, from: strin
   };
 }
 
-/** A Twilio API failure, with Twilio's HTTP status and error code. */
+/**
+ * Network errors that prove the request never left this machine (nothing reached Twilio), so it may
+ * go again: the same causes the observation clients repeat a POST after (src/observation/http-json.ts).
+ */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * A Twilio API failure, with Twilio's HTTP status and error code. Sending a message is a POST that
+ * Twilio cannot deduplicate, so it is repeated only when it surely did not create a message: a
+ * 429 or a 503 (Twilio did not process it), or a connection that was never made. A timeout, a cut
+ * connection, an answer that cannot be read (Twilio may have answered 201 Created) or another 5xx
+ * may have sent the SMS: `mayHaveSent`, not transient — the channel fails with that said, instead
+ * of texting the athlete twice.
+ */
 export class TwilioSendError extends Error {
   constructor(
     message: string,
     public readonly status: number | null,
     public readonly code: number | null,
+    public readonly mayHaveSent = false,
   ) {
     super(message);
     this.name = 'TwilioSendError';
   }
-  /** Network trouble, rate limits and server errors may pass later; other 4xx replies will not. */
+  /** Rate limits, an unavailable service and a connection never made may pass later; nothing else is repeated. */
   get transient(): boolean {
-    return this.status == null ? this.code == null : this.status === 429 || this.status >= 500;
+    if (this.status !== null) return this.status === 429 || this.status === 503;
+    return this.code === null && !this.mayHaveSent;
   }
 }
 
@@ -150,7 +165,11 @@ export function createTwilioSender(settings: TwilioSettings, opts: { timeoutMs?:
         if (typeof e.status === 'number') {
           throw new TwilioSendError(`Twilio ${e.status}${e.code ? ` error ${e.code}` : ''}: ${e.message ?? 'request failed'}`, e.status, e.code ?? null);
         }
-        throw new TwilioSendError(`Twilio request failed: ${e.message ?? String(err)}`, null, null);
+        // No HTTP status: the request failed on the way, or Twilio's answer could not be read.
+        const cause = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : null;
+        const mayHaveSent = !(cause !== null && NEVER_SENT.has(cause));
+        const note = mayHaveSent ? '; not repeated: the message may have reached Twilio' : '';
+        throw new TwilioSendError(`Twilio request failed: ${e.message ?? String(err)}${note}`, null, null, mayHaveSent);
       }
     },
   };

@@ -66,7 +66,9 @@ function defaultValues(kind: OverrideKind, m: FormsModel): OverrideFormValues {
 export function overrideForms(m: FormsModel): SafeHtml {
   // Pause or resume, whichever applies; both when the workflow's state is unknown.
   const shown = KIND_FORMS.filter((k) => !m.running || (k.kind === 'pause' ? !m.paused : k.kind === 'resume' ? m.paused : true));
-  return html`<div class="override-grid" id="override-forms">
+  // A refusal for a kind that has no form here (an unknown kind, or resume while running) is still said.
+  const orphan = m.override && !shown.some((k) => k.kind === m.override!.values.kind) ? m.override.problems : [];
+  return html`${problemsBox('override-errors', orphan)}<div class="override-grid" id="override-forms">
 ${shown.map((k) => {
   const refused = m.override && m.override.values.kind === k.kind ? m.override : null;
   const v = refused ? refused.values : defaultValues(k.kind, m);

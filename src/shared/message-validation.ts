@@ -127,6 +127,21 @@ export function overrideProblems(input: unknown): string[] {
   return [...fieldProblems(input, kind), ...extra];
 }
 
+/**
+ * Problems with a run-now request: nothing, or `{ force: true | false }`. (Before this check a
+ * `force` of "no" was truthy and re-ran the day; found by `npm run reliability`, R4.)
+ */
+export function runNowProblems(input: unknown): string[] {
+  if (input === undefined || input === null) return [];
+  if (!isObject(input)) return [`a run-now request must be an object such as { "force": true } (got ${shown(input)})`];
+  const problems: string[] = [];
+  if (input.force !== undefined && typeof input.force !== 'boolean') problems.push(`runNow needs force as true or false (got ${shown(input.force)})`);
+  for (const field of Object.keys(input)) {
+    if (field !== 'force' && input[field] !== undefined) problems.push(`runNow does not take ${shown(field)}; it takes force`);
+  }
+  return problems;
+}
+
 export function assertValid(problems: string[]): void {
   if (problems.length > 0) throw new Error(problems.join('; '));
 }

@@ -35,7 +35,7 @@ import {
   type ReflectInput,
   type RunNowResult,
 } from '../shared/mission-api';
-import { assertValid, overrideProblems, reflectionProblems } from '../shared/message-validation';
+import { assertValid, overrideProblems, reflectionProblems, runNowProblems } from '../shared/message-validation';
 import { dataReadyProblems } from '../shared/data-ready-validation';
 import { applyOverride, checkOverride, effectiveDay, RUNNING } from '../shared/mission-overrides';
 import { ATHLETE, DAY, DECISION, MISSION_ID, PHASE, STAGE } from '../shared/search-attributes';
@@ -289,6 +289,7 @@ export async function missionWorkflow(input: MissionWorkflowInput): Promise<Miss
     },
     {
       validator: (input) => {
+        assertValid(runNowProblems(input));
         const date = today();
         const i = dayIndexOf(date);
         if (phase === 'done') throw new Error(`the mission ${mission().id} has finished`);

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pausableListener } from './http-faults';
 
 export interface RecordedRequest {
   method: string;
@@ -27,6 +28,10 @@ export interface FakeAnswer {
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
   /** Wait this long before answering (to provoke client timeouts). */
   delayMs?: number;
+  /** Extra response headers (e.g. `retry-after`). */
+  headers?: Record<string, string>;
+  /** A raw body sent as is instead of JSON (a proxy's error page, a cut-off answer). */
+  rawBody?: string;
 }
 
 export type FakeHandler = (req: RecordedRequest, n: number) => FakeAnswer;
@@ -37,6 +42,9 @@ export interface FakeOpenAiServer {
   requests: RecordedRequest[];
   /** Replace how the next requests are answered. */
   setHandler(handler: FakeHandler): void;
+  /** Stop listening (clients get "connection refused") / listen again on the same port. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,8 +102,8 @@ export async function startFakeOpenAiServer(initial?: FakeHandler): Promise<Fake
         if (res.destroyed) return;
         const status = answer.status ?? 200;
         const payload = answer.body ?? (status === 200 ? chatCompletionBody(answer, model) : { error: { message: `status ${status}`, type: 'server_error' } });
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(payload));
+        res.writeHead(status, { 'content-type': 'application/json', ...answer.headers });
+        res.end(answer.rawBody ?? JSON.stringify(payload));
       };
       if (answer.delayMs) {
         const t = setTimeout(() => {
@@ -108,16 +116,53 @@ export async function startFakeOpenAiServer(initial?: FakeHandler): Promise<Fake
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const listener = pausableListener(server, () => {
+    for (const t of timers) clearTimeout(t);
+  });
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     setHandler(h) {
       handler = h;
     },
+    pause: () => listener.pause(),
+    resume: () => listener.resume(),
     async close() {
       for (const t of timers) clearTimeout(t);
+      if (listener.paused()) return;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * The answer of a model that follows the planner's rules: it reads the day's context from the
+ * request (the decision's longest duration, its TSS band and intensity cap, the minutes left in the
+ * week) and plans one steady block that fits them, so the coach uses it (source `llm`). For trials
+ * that need a working model on every day; a day with no room for a ride gets a 10-minute spin.
+ */
+export function ruleFollowingAnswer(req: RecordedRequest): FakeAnswer {
+  const messages = (req.body as { messages?: { role: string; content: string }[] } | null)?.messages ?? [];
+  const user = messages.find((m) => m.role === 'user');
+  const ctx = JSON.parse(user?.content ?? '{}') as {
+    decision?: { maxDurationMin?: number; tssBand?: { min: number; max: number }; maxPctFtp?: number };
+    weeklyRemainingMin?: number | null;
+  };
+  const band = ctx.decision?.tssBand ?? { min: 0, max: 100 };
+  const duration = Math.max(10, Math.floor(Math.min(ctx.decision?.maxDurationMin ?? 60, ctx.weeklyRemainingMin ?? 60, 60)));
+  const wanted = (band.min + band.max) / 2;
+  // TSS of a steady block: hours × IF² × 100 (the coach's own formula), kept under the cap.
+  const intensity = Math.min(ctx.decision?.maxPctFtp ?? 0.75, Math.max(0.3, Math.sqrt(wanted / ((duration / 60) * 100))));
+  const pct = Math.round(intensity * 1000) / 1000;
+  return {
+    content: JSON.stringify({
+      title: 'Steady block (fake model)',
+      sport: 'cycling',
+      durationMin: duration,
+      intervals: [{ durationMin: duration, targetPctFtp: pct, hrZone: null, cadenceRpm: 90, cue: 'Hold it steady' }],
+      notes: 'Planned by the local fake model.',
+      estimatedTss: null,
+    }),
   };
 }

@@ -15,6 +15,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { applyFaults, noFaults, pausableListener, type HttpFaults } from './http-faults';
 
 export type OuraCollectionName = 'daily_readiness' | 'daily_sleep' | 'sleep' | 'daily_activity';
 
@@ -74,6 +75,8 @@ export interface FakeOuraServer {
   clientSecret: string;
   validAccessTokens: Set<string>;
   validRefreshTokens: Set<string>;
+  /** Prefix of the tokens the fake issues (a canary trial sets one it can search for). */
+  issuedTokenPrefix: string;
   requests: RecordedRequest[];
   /** Answer the next requests whose path starts with `pathPrefix` with these replies, in order. */
   script(pathPrefix: string, ...replies: ScriptedReply[]): void;
@@ -81,6 +84,11 @@ export interface FakeOuraServer {
   collectionRequests(collection?: OuraCollectionName): RecordedRequest[];
   /** When set, the authorize endpoint redirects back with `error=access_denied`. */
   denyConsent: boolean;
+  /** Standing faults and latency (tests/support/http-faults.ts); requests are recorded first. */
+  faults: HttpFaults;
+  /** Stop listening (clients get "connection refused") / listen again on the same port, state kept. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,8 +100,8 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
 
   const issueTokens = () => {
     issued += 1;
-    const access = `oura-access-${issued}`;
-    const refresh = `oura-refresh-${issued}`;
+    const access = `${state.issuedTokenPrefix}oura-access-${issued}`;
+    const refresh = `${state.issuedTokenPrefix}oura-refresh-${issued}`;
     state.validAccessTokens.add(access);
     state.validRefreshTokens.add(refresh);
     return { token_type: 'bearer', access_token: access, refresh_token: refresh, expires_in: 86400 };
@@ -110,6 +118,7 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
       authorization: req.headers.authorization,
       form,
     });
+    if (await applyFaults(state.faults, req, res, hanging)) return;
 
     const i = scripts.findIndex((s) => u.pathname.startsWith(s.prefix));
     if (i >= 0) {
@@ -269,6 +278,9 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = pausableListener(server, () => {
+    for (const res of hanging) res.destroy();
+  });
 
   const state: FakeOuraServer = {
     url: base,
@@ -295,8 +307,12 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
     clientSecret: 'oura-client-secret',
     validAccessTokens: new Set(),
     validRefreshTokens: new Set(),
+    issuedTokenPrefix: '',
     requests: [],
     denyConsent: false,
+    faults: noFaults(),
+    pause: () => listener.pause(),
+    resume: () => listener.resume(),
     script(prefix, ...replies) {
       for (const reply of replies) scripts.push({ prefix, reply });
     },
@@ -307,6 +323,7 @@ export async function startFakeOuraServer(): Promise<FakeOuraServer> {
     },
     close() {
       for (const res of hanging) res.destroy();
+      if (listener.paused()) return Promise.resolve();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },

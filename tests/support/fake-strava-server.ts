@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { applyFaults, noFaults, pausableListener, type HttpFaults } from './http-faults';
 
 export interface ScriptedReply {
   status: number;
@@ -69,6 +70,8 @@ export interface FakeStravaServer {
   clientSecret: string;
   validAccessTokens: Set<string>;
   validRefreshTokens: Set<string>;
+  /** Prefix of the tokens the fake issues (a canary trial sets one it can search for). */
+  issuedTokenPrefix: string;
   /** [15-minute, daily] limits and usage; usage goes up by one per API request. */
   rateLimit: { limit: [number, number]; usage: [number, number] };
   readRateLimit: { limit: [number, number]; usage: [number, number] };
@@ -76,6 +79,11 @@ export interface FakeStravaServer {
   script(pathPrefix: string, ...replies: ScriptedReply[]): void;
   activityRequests(): RecordedRequest[];
   denyConsent: boolean;
+  /** Standing faults and latency (tests/support/http-faults.ts); requests are recorded first. */
+  faults: HttpFaults;
+  /** Stop listening (clients get "connection refused") / listen again on the same port, state kept. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,8 +102,8 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
 
   const issueTokens = () => {
     issued += 1;
-    const access = `strava-access-${issued}`;
-    const refresh = `strava-refresh-${issued}`;
+    const access = `${state.issuedTokenPrefix}strava-access-${issued}`;
+    const refresh = `${state.issuedTokenPrefix}strava-refresh-${issued}`;
     state.validAccessTokens.add(access);
     state.validRefreshTokens.add(refresh);
     return {
@@ -124,6 +132,7 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
       state.readRateLimit.usage = [state.readRateLimit.usage[0] + 1, state.readRateLimit.usage[1] + 1];
     }
     const headers = isApi ? limitHeaders() : {};
+    if (await applyFaults(state.faults, req, res, hanging)) return;
 
     const i = scripts.findIndex((s) => u.pathname.startsWith(s.prefix));
     if (i >= 0) {
@@ -271,6 +280,9 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = pausableListener(server, () => {
+    for (const res of hanging) res.destroy();
+  });
 
   const state: FakeStravaServer = {
     url: `${base}/api/v3`,
@@ -297,10 +309,14 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
     clientSecret: 'strava-client-secret',
     validAccessTokens: new Set(),
     validRefreshTokens: new Set(),
+    issuedTokenPrefix: '',
     rateLimit: { limit: [200, 2000], usage: [0, 0] },
     readRateLimit: { limit: [100, 1000], usage: [0, 0] },
     requests: [],
     denyConsent: false,
+    faults: noFaults(),
+    pause: () => listener.pause(),
+    resume: () => listener.resume(),
     script(prefix, ...replies) {
       for (const reply of replies) scripts.push({ prefix, reply });
     },
@@ -309,6 +325,7 @@ export async function startFakeStravaServer(): Promise<FakeStravaServer> {
     },
     close() {
       for (const res of hanging) res.destroy();
+      if (listener.paused()) return Promise.resolve();
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
     },

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { applyFaults, noFaults, pausableListener, type HttpFaults } from './http-faults';
 
 export interface TwilioRequest {
   method: string;
@@ -27,8 +28,15 @@ export interface TwilioError {
 export interface FakeTwilioServer {
   baseUrl: string;
   requests: TwilioRequest[];
+  /** Messages created (answered 201 by the fake itself). */
+  created(): number;
   /** Answer the next `count` requests with this error. */
   failNext(count: number, error: TwilioError): void;
+  /** Standing faults and latency (tests/support/http-faults.ts); requests are recorded first. */
+  faults: HttpFaults;
+  /** Stop listening (clients get "connection refused") / listen again on the same port. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,10 +55,13 @@ export async function startFakeTwilioServer(opts: { accountSid: string; authToke
     status: e.status,
   });
 
+  const faults = noFaults();
+  let createdCount = 0;
+  const hanging = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const bodyText = Buffer.concat(chunks).toString('utf8');
       const authHeader = req.headers.authorization ?? '';
       let auth: TwilioRequest['auth'] = null;
@@ -69,6 +80,7 @@ export async function startFakeTwilioServer(opts: { accountSid: string; authToke
         form: Object.fromEntries(new URLSearchParams(bodyText)),
       };
       requests.push(record);
+      if (await applyFaults(faults, req, res, hanging)) return;
 
       if (!auth || auth.user !== opts.accountSid || auth.password !== opts.authToken) {
         send(res, 401, errorBody({ status: 401, code: 20003, message: 'Authenticate' }));
@@ -88,6 +100,7 @@ export async function startFakeTwilioServer(opts: { accountSid: string; authToke
         send(res, 400, errorBody({ status: 400, code: 21604, message: "A 'To' phone number is required." }));
         return;
       }
+      createdCount += 1;
       const sid = `SM${randomBytes(16).toString('hex')}`;
       const now = new Date().toUTCString();
       send(res, 201, {
@@ -116,14 +129,23 @@ export async function startFakeTwilioServer(opts: { accountSid: string; authToke
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
+  const listener = pausableListener(server, () => {
+    for (const res of hanging) res.destroy();
+  });
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
+    created: () => createdCount,
     failNext(count, error) {
       failure = { remaining: count, error };
     },
+    faults,
+    pause: () => listener.pause(),
+    resume: () => listener.resume(),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        if (listener.paused()) return resolve();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

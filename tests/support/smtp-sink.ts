@@ -1,10 +1,14 @@
 /**
  * A real SMTP server (the `smtp-server` package) on 127.0.0.1 with an OS-chosen port, for tests.
  * It collects every accepted message, decodes the MIME parts enough to assert on them, can
- * require a login, and can be told to reject the next N messages with a 4xx/5xx reply.
+ * require a login, and can be told to reject the next N messages with a 4xx/5xx reply. For fault
+ * trials it can also refuse every login, hold its answer to DATA, add latency, and hand its port to
+ * a stand-in: nothing (connection refused), a server that never speaks, or one that answers
+ * something that is not SMTP — and take the port back.
  */
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import { pausableListener } from './http-faults';
 
 export interface MimePart {
   contentType: string;
@@ -37,6 +41,17 @@ export interface SmtpSink {
   failNext(count: number, code?: number, message?: string): void;
   /** Number of messages rejected so far. */
   rejected(): number;
+  /** Connections accepted so far, by the sink or its stand-in (one per delivery attempt of a client). */
+  connections(): number;
+  /** Refuse every login with 535 while set (the sink must require a login). */
+  refuseAuth: boolean;
+  /** Hold the answer to DATA this long (ms) before accepting or rejecting: latency, or a timeout for the client. */
+  dataDelayMs: (() => number) | null;
+  /**
+   * Hand the port to a stand-in: `refused` (nothing listens), `silent` (accepts, never greets),
+   * `garbage` (answers with text that is not SMTP); `null` takes the port back.
+   */
+  standIn(kind: 'refused' | 'silent' | 'garbage' | null): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,6 +66,8 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
   const messages: ReceivedMail[] = [];
   let failures: { remaining: number; code: number; message: string } = { remaining: 0, code: 451, message: '' };
   let rejectedCount = 0;
+  let connectionCount = 0;
+  const timers = new Set<NodeJS.Timeout>();
 
   const options: SMTPServerOptions = {
     secure: opts.secure ?? false,
@@ -58,8 +75,12 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     authOptional: !opts.auth,
     allowInsecureAuth: true,
     logger: false,
+    onConnect(_session, callback) {
+      connectionCount += 1;
+      callback();
+    },
     onAuth(auth, _session, callback) {
-      if (opts.auth && auth.username === opts.auth.user && auth.password === opts.auth.pass) {
+      if (opts.auth && !sink.refuseAuth && auth.username === opts.auth.user && auth.password === opts.auth.pass) {
         callback(null, { user: auth.username });
         return;
       }
@@ -71,6 +92,16 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        const delay = sink.dataDelayMs?.() ?? 0;
+        if (delay > 0) {
+          const t = setTimeout(() => {
+            timers.delete(t);
+            finish();
+          }, delay);
+          timers.add(t);
+        } else finish();
+      });
+      const finish = () => {
         if (failures.remaining > 0) {
           failures.remaining -= 1;
           rejectedCount += 1;
@@ -91,7 +122,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
           ...parsed,
         });
         callback(null);
-      });
+      };
     },
   };
   const server = new SMTPServer(options);
@@ -100,8 +131,18 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
     server.listen(0, '127.0.0.1', () => resolve());
   });
   server.on('error', () => undefined);
-  const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
-  return {
+  const netServer = (server as unknown as { server: net.Server }).server;
+  const address = netServer.address() as AddressInfo;
+  const listener = pausableListener(netServer);
+  let standIn: { server: net.Server; sockets: Set<net.Socket> } | null = null;
+  const closeStandIn = async () => {
+    if (!standIn) return;
+    const s = standIn;
+    standIn = null;
+    for (const socket of s.sockets) socket.destroy();
+    await new Promise<void>((resolve) => s.server.close(() => resolve()));
+  };
+  const sink: SmtpSink = {
     host: '127.0.0.1',
     port: address.port,
     messages,
@@ -109,8 +150,39 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
       failures = { remaining: count, code, message: message ?? (code >= 500 ? 'Message rejected' : 'Try again later') };
     },
     rejected: () => rejectedCount,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    connections: () => connectionCount,
+    refuseAuth: false,
+    dataDelayMs: null,
+    async standIn(kind) {
+      await closeStandIn();
+      if (kind === null) {
+        await listener.resume();
+        return;
+      }
+      await listener.pause();
+      if (kind === 'refused') return;
+      const sockets = new Set<net.Socket>();
+      const stand = net.createServer((socket) => {
+        connectionCount += 1;
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('error', () => undefined);
+        if (kind === 'garbage') socket.end('HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\n\r\n<html>proxy error (injected)</html>\r\n');
+      });
+      await new Promise<void>((resolve, reject) => {
+        stand.once('error', reject);
+        stand.listen(address.port, '127.0.0.1', () => resolve());
+      });
+      standIn = { server: stand, sockets };
+    },
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      await closeStandIn();
+      if (listener.paused()) return;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
+  return sink;
 }
 
 // ------------------------------------------------------------------ minimal MIME decoding

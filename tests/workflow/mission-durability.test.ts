@@ -10,7 +10,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { localDate } from '../../src/domain/schedule';
 import { addDays } from '../../src/domain/iso-date';
 import { initialState } from '../../src/shared/mission-state';
-import { missionWorkflowId, overrideUpdate, reflectSignal, statusQuery } from '../../src/shared/mission-api';
+import { missionWorkflowId, overrideUpdate, reflectSignal, runNowUpdate, statusQuery } from '../../src/shared/mission-api';
 import { missionWorkflow } from '../../src/workflows/mission';
 import { uniqueTaskQueue, useTimeSkippingEnv } from '../support/temporal';
 import { fakeActivities, fakeMission } from '../support/fake-activities';
@@ -76,6 +76,52 @@ describe('a database outage of 10 minutes', () => {
     // Day 3 ran after the reflection was recorded, and saw it.
     const day3 = f.calls.find((c) => c.date === addDays(today, 2));
     expect(day3?.seen.reflections.map((r) => r.note)).toEqual(['windy']);
+  });
+});
+
+describe('a database outage of 10 minutes while a day runs', () => {
+  // Found by `npm run reliability` (R2): the day's steps gave up after 10 attempts (about 6
+  // minutes; the decision after 5, about 15 seconds) and the day was lost, recorded as failed.
+  it('the day waits for the database, in a step with a worker round trip (observe) and in the local decision, and is done, not lost', async () => {
+    const mission = fakeMission({ timezone: TZ, runTime: '06:30' }, 3);
+    const f = fakeActivities(mission, () => suite.env.currentTimeMs());
+    const today = localDate(await suite.env.currentTimeMs(), TZ);
+    let observeUpAt = 0;
+    let decideUpAt = 0;
+    const observeTries: number[] = [];
+    const decideTries: number[] = [];
+    const acts = {
+      ...f.acts,
+      observeDay: downUntil(() => observeUpAt, f.acts.observeDay, observeTries),
+      decideDay: downUntil(() => decideUpAt, f.acts.decideDay, decideTries),
+    };
+    const { handle, taskQueue } = await startMission(suite.env, 'day-outage', 'today');
+    await withWorker(suite.env, suite.bundle, acts, taskQueue, async () => {
+      // Day 1: the database goes down for 10 minutes as the day starts (observe fails first).
+      observeUpAt = (await suite.env.currentTimeMs()) + 10 * 60_000;
+      for (;;) {
+        const answer = await rejection(handle.executeUpdate(runNowUpdate, { args: [{}] })).catch(() => 'accepted');
+        if (!answer.includes('still loading')) break;
+      }
+      await suite.env.sleep('12 minutes');
+      const day1 = await statusWhen(handle, (s) => s.lastDay?.date === today && s.phase === 'waiting', 'day 1 done after the outage');
+      expect(day1.lastDay).toMatchObject({ date: today, status: 'ok' });
+      expect(observeTries.length).toBeGreaterThan(10);
+      expect(observeTries[observeTries.length - 1]).toBeGreaterThanOrEqual(observeUpAt);
+
+      // Day 2: down again from 06:29 for 10 minutes; observe gets through first, the decision meets it.
+      await sleepUntilLocal(suite.env, addDays(today, 1), '06:29', TZ);
+      observeUpAt = 0;
+      decideUpAt = (await suite.env.currentTimeMs()) + 10 * 60_000;
+      await sleepUntilLocal(suite.env, addDays(today, 1), '06:50', TZ);
+      const day2 = await statusWhen(handle, (s) => s.lastDay?.date === addDays(today, 1) && s.phase === 'waiting', 'day 2 done after the outage');
+      expect(day2.lastDay).toMatchObject({ date: addDays(today, 1), status: 'ok' });
+      expect(decideTries.length).toBeGreaterThan(5);
+      expect(decideTries[decideTries.length - 1]).toBeGreaterThanOrEqual(decideUpAt);
+      expect(day2.counters).toMatchObject({ failed: 0 });
+      await handle.terminate('test done');
+    });
+    expect(f.failures).toEqual([]);
   });
 });
 

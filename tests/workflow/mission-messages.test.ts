@@ -167,6 +167,8 @@ describe('updates that are refused', () => {
       expect(await rejection(handle.executeUpdate(runNowUpdate, { args: [{}] }))).toBe(
         `today's cycle (${today}) already ran (ok); use force to run it again`,
       );
+      // A force that is not a boolean used to be truthy and re-run the day (found by the reliability suite, R4).
+      expect(await rejection(handle.executeUpdate(runNowUpdate, { args: [{ force: 'no' } as never] }))).toBe('runNow needs force as true or false (got "no")');
 
       // Nothing refused changed the mission.
       const status = await handle.query(statusQuery);

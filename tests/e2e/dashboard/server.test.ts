@@ -32,17 +32,23 @@ class FakeTemporal implements DashboardTemporal {
   reflections: ReflectInput[] = [];
   overrides: OverrideInput[] = [];
   rejectOverrideWith: string | null = null;
+  /** Every mission asked about, as the dashboard named it (athlete and mission id). */
+  asked: { athlete: string; missionId: string }[] = [];
   async status(mission: MissionRef) {
+    this.asked.push({ athlete: mission.athlete, missionId: mission.id });
     if (mission.id !== ALICE.missionId) throw new MissionNotRunningError(`no mission workflow mission-${mission.id} was found`);
     return this.statusFor(mission);
   }
-  async upcoming() {
+  async upcoming(mission: MissionRef) {
+    this.asked.push({ athlete: mission.athlete, missionId: mission.id });
     return this.upcomingDays;
   }
-  async reflect(_mission: MissionRef, input: ReflectInput) {
+  async reflect(mission: MissionRef, input: ReflectInput) {
+    this.asked.push({ athlete: mission.athlete, missionId: mission.id });
     this.reflections.push(input);
   }
-  async override(_mission: MissionRef, input: OverrideInput) {
+  async override(mission: MissionRef, input: OverrideInput) {
+    this.asked.push({ athlete: mission.athlete, missionId: mission.id });
     if (this.rejectOverrideWith) throw new OverrideRejectedError(this.rejectOverrideWith);
     this.overrides.push(input);
     return { accepted: true as const, kind: input.kind, changed: `applied ${input.kind}` };
@@ -256,6 +262,17 @@ describe('dashboard HTTP', () => {
     expect(res.body.match(/class="errors"/g)).toHaveLength(1);
   });
 
+  // Found by `npm run reliability` (R4): a kind with no form on the page was refused with 422 and
+  // no problem shown anywhere.
+  it('says a refusal for a kind that has no form above the forms, naming the kind', async () => {
+    const { headers, csrf } = await bearerForm(ALICE_PATH, 'override-rest-day');
+    const res = await request('POST', `${ALICE_PATH}/override`, { headers, body: `kind=nap&csrf=${csrf}` });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatch(/<div class="errors" id="override-errors" role="alert">.*nap/s);
+    expect(res.body.match(/class="errors"/g)).toHaveLength(1);
+    expect(temporal.overrides).toEqual([]);
+  });
+
   it('has one form per override kind, each with only its own fields, and each submits its kind', async () => {
     const page = await request('GET', ALICE_PATH, { headers: bearer });
     const fieldsOf = (kind: string) => {
@@ -315,6 +332,16 @@ describe('dashboard HTTP', () => {
     const post = await request('POST', `${ALICE_PATH}/reflect`, { headers, body: `${reflectionFields}&csrf=${csrf}` });
     expect(post.status).toBe(409);
     expect(temporal.reflections).toEqual([]);
+  });
+
+  // Found by `npm run reliability` (R6): the dashboard asked for a mission by its id alone, so with
+  // two athletes on the same mission id neither page could read or message its workflow.
+  it('asks Temporal for the athlete’s own mission, by athlete and mission id (two athletes can ride one mission)', async () => {
+    const { headers, csrf } = await bearerForm();
+    await request('POST', `${ALICE_PATH}/reflect`, { headers, body: `${reflectionFields}&csrf=${csrf}` });
+    await request('GET', `${ALICE_PATH}/status.json`, { headers: bearer });
+    expect(temporal.asked.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(temporal.asked.map((k) => JSON.stringify(k)))).toEqual(new Set([JSON.stringify({ athlete: ALICE.athlete, missionId: ALICE.missionId })]));
   });
 
   it('has no Temporal UI links when no Temporal UI URL is configured', async () => {

@@ -38,11 +38,31 @@ describe('Twilio sender (official SDK against a local fake Twilio)', () => {
     expect(err.message).toBe("Twilio 400 error 21211: The 'To' number +33612345678 is not a valid phone number.");
   });
 
-  it('treats rate limits and server errors as transient', async () => {
+  it('treats rate limits and an unavailable service as transient (Twilio did not process the request)', async () => {
     server.failNext(2, { status: 429, code: 20429, message: 'Too Many Requests' });
     expect(await sender().send('x', key).catch((e) => e)).toMatchObject({ status: 429, transient: true });
     server.failNext(1, { status: 503, code: 20503, message: 'Service Unavailable' });
     expect(await sender().send('x', key).catch((e) => e)).toMatchObject({ status: 503, transient: true });
+  });
+
+  // Found by the reliability fault matrix (R3, twilio × malformed): the channel was retried three
+  // times and each POST created a message, so the athlete got the same SMS three times.
+  it('does not call a send that may have created the message transient: a 2xx it cannot read, a timeout, another 5xx', async () => {
+    server.faults.rule = () => ({ status: 201, body: '<html>502 Bad Gateway</html>' });
+    const unreadable = await sender().send('x', key).catch((e) => e);
+    expect(unreadable).toMatchObject({ name: 'TwilioSendError', status: null, mayHaveSent: true, transient: false });
+    expect(unreadable.message).toMatch(/^Twilio request failed: .*; not repeated: the message may have reached Twilio$/);
+
+    server.faults.rule = () => ({ status: 200, hang: true });
+    const slow = createTwilioSender({ accountSid, authToken, from: '+15550001111', to: '+33612345678', baseUrl: server.baseUrl }, { timeoutMs: 300 });
+    const timedOut = await slow.send('x', key).catch((e) => e);
+    expect(timedOut).toMatchObject({ status: null, mayHaveSent: true, transient: false });
+    expect(timedOut.message).toMatch(/timeout.*; not repeated: the message may have reached Twilio$/);
+
+    server.faults.rule = null;
+    server.failNext(1, { status: 500, code: 20500, message: 'Internal Server Error' });
+    expect(await sender().send('x', key).catch((e) => e)).toMatchObject({ status: 500, transient: false });
+    expect(server.requests).toHaveLength(3);
   });
 
   it('reports a wrong auth token without including the token', async () => {
@@ -56,8 +76,9 @@ describe('Twilio sender (official SDK against a local fake Twilio)', () => {
     await server.close();
     const s = createTwilioSender({ accountSid, authToken, from: '+15550001111', to: '+33612345678', baseUrl: url }, { timeoutMs: 2000 });
     const err = await s.send('x', key).catch((e) => e);
-    expect(err).toMatchObject({ name: 'TwilioSendError', status: null, transient: true });
+    expect(err).toMatchObject({ name: 'TwilioSendError', status: null, mayHaveSent: false, transient: true });
     expect(err.message).toMatch(/^Twilio request failed: .*ECONNREFUSED/);
+    expect(err.message).not.toContain('not repeated');
     server = await startFakeTwilioServer({ accountSid, authToken }); // for afterEach
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isIsoDate } from '../../../src/domain/iso-date';
-import { assertValid, NOTE_MAX_LENGTH, overrideProblems, reflectionProblems } from '../../../src/shared/message-validation';
+import { assertValid, NOTE_MAX_LENGTH, overrideProblems, reflectionProblems, runNowProblems } from '../../../src/shared/message-validation';
 import { fuzzParameters } from '../../support/fuzz';
 import {
   OVERRIDE_FIELD_NAMES,
@@ -154,6 +154,20 @@ describe('the message validators on generated input', () => {
       }),
       fuzzParameters(300),
     );
+  });
+});
+
+describe('runNowProblems', () => {
+  it('accepts nothing, an empty request and force as true or false', () => {
+    for (const input of [undefined, null, {}, { force: true }, { force: false }, { force: undefined }]) expect(runNowProblems(input)).toEqual([]);
+  });
+
+  // Found by the reliability suite (R4): `force: "no"` was truthy and re-ran the day.
+  it('refuses a force that is not a boolean, a field it does not take, and what is not an object, naming them', () => {
+    expect(runNowProblems({ force: 'no' })).toEqual(['runNow needs force as true or false (got "no")']);
+    expect(runNowProblems({ force: 1 })).toEqual(['runNow needs force as true or false (got 1)']);
+    expect(runNowProblems({ date: '2025-07-06' })).toEqual(['runNow does not take "date"; it takes force']);
+    expect(runNowProblems('force')).toEqual(['a run-now request must be an object such as { "force": true } (got "force")']);
   });
 });
 
