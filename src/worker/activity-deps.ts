@@ -6,6 +6,7 @@ import { StravaRateLimiter } from '../observation';
 import { jsonLog } from '../infra/json-logger';
 import { outputDir } from '../infra/project-paths';
 import type { ActivityDeps } from '../activities';
+import { workerSettingsFromEnv } from './worker-settings';
 
 /**
  * The encrypted token store opened on first use, so a worker that only uses the synthetic athlete
@@ -38,7 +39,7 @@ export async function openWorkerResources(opts: {
 }): Promise<WorkerResources> {
   const env = opts.env ?? process.env;
   const notify = loadNotifyConfig(env);
-  const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
+  const pool = new Pool({ connectionString: opts.databaseUrl, max: workerSettingsFromEnv(env).dbPoolSize });
   pool.on('error', (err) => jsonLog().warn({ error: err.message }, 'idle database connection lost'));
   await migrate(pool);
   const deps: ActivityDeps = {
