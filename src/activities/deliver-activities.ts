@@ -79,7 +79,7 @@ export function createDeliverActivities(deps: ActivityDeps, inputsFor: (key: Day
       let result;
       try {
         // Quiet hours were waited out by the workflow, on its clock: nothing is deferred here.
-        result = await heartbeating(() => notifier.notifyDay({ missionId: key.missionId, date: key.date, channels: inputs.mission.notifications.channels, report }));
+        result = await heartbeating(() => notifier.notifyDay({ missionId: key.missionId, athlete: key.athlete, date: key.date, channels: inputs.mission.notifications.channels, report }));
       } finally {
         notifier.close();
       }

@@ -54,7 +54,7 @@ export function createRideActivities(deps: ActivityDeps) {
       const outbox = outboxFromStore(memory.outbox, () => scope, activityAttemptOwner());
       const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox });
       try {
-        const result = await notifier.notifyMessage({ missionId: scope.missionId, date: ride.date, channels: mission.notifications.channels, message: { key: `ride:${event.activityId}`, ...message } });
+        const result = await notifier.notifyMessage({ missionId: scope.missionId, athlete: scope.athlete, date: ride.date, channels: mission.notifications.channels, message: { key: `ride:${event.activityId}`, ...message } });
         if (result.retryable) {
           throw ApplicationFailure.retryable(`ride check-in: ${result.channels.filter((c) => c.status !== 'sent').map((c) => `${c.channel}: ${c.reason ?? c.status}`).join('; ')}`, 'NotificationRetry');
         }
