@@ -2,7 +2,7 @@
  * The worker's capacity settings, from the environment: how many workflows it keeps in its sticky
  * cache, how many workflow tasks, activities and local activities it runs at once, how long a
  * workflow task waits on its sticky queue before any worker may take it, and how many PostgreSQL
- * connections its activities share. The defaults are the ones the burst benchmark
+ * and SMTP connections its activities share. The defaults are the ones the burst benchmark
  * (`npm run bench:burst`) measured; README "Configuration" and "Performance" say what they cost.
  */
 import { UserError } from '../infra/user-error';
@@ -20,6 +20,8 @@ export interface WorkerSettings {
   stickyQueueTimeoutS: number;
   /** PostgreSQL connections in the worker's pool (shared by its activities). */
   dbPoolSize: number;
+  /** SMTP connections the worker keeps open for its e-mails (shared by its activities). */
+  smtpConnections: number;
 }
 
 interface Setting {
@@ -39,6 +41,7 @@ export const WORKER_SETTINGS: readonly Setting[] = [
   { env: 'LANTERNE_WORKER_MAX_LOCAL_ACTIVITIES', key: 'maxConcurrentLocalActivityExecutions', fallback: 100, min: 1, max: 10_000, meaning: 'local activities at once' },
   { env: 'LANTERNE_WORKER_STICKY_TIMEOUT_S', key: 'stickyQueueTimeoutS', fallback: 10, min: 1, max: 3600, meaning: 'sticky queue timeout (s)' },
   { env: 'LANTERNE_WORKER_DB_POOL', key: 'dbPoolSize', fallback: 10, min: 1, max: 1000, meaning: 'PostgreSQL connections' },
+  { env: 'LANTERNE_WORKER_SMTP_CONNECTIONS', key: 'smtpConnections', fallback: 3, min: 1, max: 100, meaning: 'SMTP connections' },
 ];
 
 /** The settings from `env`; a value that is not a whole number in range is refused, naming the variable. */

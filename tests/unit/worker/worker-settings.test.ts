@@ -21,9 +21,10 @@ describe('worker settings from the environment', () => {
       maxConcurrentLocalActivityExecutions: 100,
       stickyQueueTimeoutS: 10,
       dbPoolSize: 10,
+      smtpConnections: 3,
     });
     expect(describeWorkerSettings(s)).toBe(
-      'LANTERNE_WORKER_MAX_CACHED_WORKFLOWS=1000 LANTERNE_WORKER_MAX_WORKFLOW_TASKS=40 LANTERNE_WORKER_MAX_ACTIVITIES=100 LANTERNE_WORKER_MAX_LOCAL_ACTIVITIES=100 LANTERNE_WORKER_STICKY_TIMEOUT_S=10 LANTERNE_WORKER_DB_POOL=10',
+      'LANTERNE_WORKER_MAX_CACHED_WORKFLOWS=1000 LANTERNE_WORKER_MAX_WORKFLOW_TASKS=40 LANTERNE_WORKER_MAX_ACTIVITIES=100 LANTERNE_WORKER_MAX_LOCAL_ACTIVITIES=100 LANTERNE_WORKER_STICKY_TIMEOUT_S=10 LANTERNE_WORKER_DB_POOL=10 LANTERNE_WORKER_SMTP_CONNECTIONS=3',
     );
   });
 
@@ -35,8 +36,9 @@ describe('worker settings from the environment', () => {
       LANTERNE_WORKER_MAX_LOCAL_ACTIVITIES: '20',
       LANTERNE_WORKER_STICKY_TIMEOUT_S: ' 5 ',
       LANTERNE_WORKER_DB_POOL: '25',
+      LANTERNE_WORKER_SMTP_CONNECTIONS: '1',
     });
-    expect(s).toEqual({ maxCachedWorkflows: 0, maxConcurrentWorkflowTaskExecutions: 8, maxConcurrentActivityTaskExecutions: 50, maxConcurrentLocalActivityExecutions: 20, stickyQueueTimeoutS: 5, dbPoolSize: 25 });
+    expect(s).toEqual({ maxCachedWorkflows: 0, maxConcurrentWorkflowTaskExecutions: 8, maxConcurrentActivityTaskExecutions: 50, maxConcurrentLocalActivityExecutions: 20, stickyQueueTimeoutS: 5, dbPoolSize: 25, smtpConnections: 1 });
   });
 
   it.each(WORKER_SETTINGS.map((s) => [s.env, s.min, s.max] as const))('refuses a bad %s, naming it, the value and the accepted range', (name, min, max) => {
