@@ -2,7 +2,7 @@ import type { MemoryStore } from '../memory';
 import type { StravaRateLimiter } from '../observation';
 import type { TokenStore } from '../secrets';
 import type { PelotonClass } from '../coaching';
-import type { Notifier, NotifyConfig, Outbox } from '../communication';
+import type { Mailer, Notifier, NotifyConfig, Outbox } from '../communication';
 
 /** What the activities need from the process: built once by the worker, replaced in tests. */
 export interface ActivityDeps {
@@ -12,6 +12,8 @@ export interface ActivityDeps {
   notify: NotifyConfig;
   /** Replaces the notifier built from `notify` (tests that inject a failing mailer, for instance). */
   notifier?: (outbox: Outbox) => Notifier;
+  /** The worker's one SMTP mailer (pooled connections), shared by every notification; else one connection per message. */
+  mailer?: Mailer;
   outputDir: string;
   env: NodeJS.ProcessEnv;
   /** Temporal UI base URL for links in reports, when a UI runs. */

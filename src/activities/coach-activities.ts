@@ -20,7 +20,7 @@ import type { DayKey, DecidedDaySummary, PlannedDaySummary } from '../shared/day
 import { addDays } from '../domain/iso-date';
 import type { ActivityDeps } from './activity-deps';
 import { heartbeating } from './activity-context';
-import { pastDays, reflectionsOf, rememberedDays, type DayInputs } from './day-inputs';
+import { dayAndPast, reflectionsOf, rememberedDays, type DayInputs } from './day-inputs';
 
 export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKey) => Promise<DayInputs>) {
   const { memory } = deps;
@@ -29,11 +29,11 @@ export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKe
   return {
     async decideDay(key: DayKey): Promise<DecidedDaySummary> {
       const { scope, mission, day, window } = await inputsFor(key);
-      const today = await memory.reads.getDay(scope, key.date);
+      // Today's observation and load, the 28 days before: one read of what the decision uses.
+      const { today, past: records } = await dayAndPast(memory, scope, key.date, 28, ['observation', 'load', 'decision', 'plan', 'reflection'], true);
       if (!today.observation || !today.load) {
         throw ApplicationFailure.nonRetryable(`no observation recorded for ${key.date}: the observe step must run first`, 'StateError');
       }
-      const records = await pastDays(memory, scope, key.date, 28);
       const remembered = rememberedDays(records);
       const stored = await memory.days.latestAdaptationBefore(scope, key.date);
       const { decision, adaptation } = decideDay({
@@ -56,10 +56,9 @@ export function createCoachActivities(deps: ActivityDeps, inputsFor: (key: DayKe
 
     async planDay(key: DayKey): Promise<PlannedDaySummary> {
       const { scope, mission, day, window } = await inputsFor(key);
-      const today = await memory.reads.getDay(scope, key.date);
+      const { today, past: records } = await dayAndPast(memory, scope, key.date, REASONING_MEMORY_DAYS, ['observation', 'load', 'decision', 'plan', 'reflection']);
       const decision = today.decision?.decision;
       if (!decision) throw ApplicationFailure.nonRetryable(`no decision recorded for ${key.date}: the decide step must run first`, 'StateError');
-      const records = await pastDays(memory, scope, key.date, REASONING_MEMORY_DAYS);
       const remembered = rememberedDays(records);
       const weeklyRemainingMin = Math.max(0, Math.floor(mission.goals.weeklyHoursCap * 60 - weekMinutesBefore(remembered, key.date)));
       const setup = plannerFromEnv(mission.planner, deps.env);

@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { IsoDate, MissionConfig, MissionDay, Reflection } from '../domain/types';
 import { addDays } from '../domain/iso-date';
-import type { DayRecord, MemoryStore, MissionScope } from '../memory';
+import { emptyDay, type DayPart, type DayRecord, type MemoryStore, type MissionScope } from '../memory';
 import type { RememberedDay } from '../coaching';
 import type { DayKey } from '../shared/day-key';
 import { effectiveDay } from '../shared/mission-overrides';
@@ -53,9 +53,27 @@ export function dayInputsLoader(memory: MemoryStore): (key: DayKey) => Promise<D
   };
 }
 
-/** The recorded days before `date` (up to `days` back), oldest first. */
-export function pastDays(memory: MemoryStore, scope: MissionScope, date: IsoDate, days: number): Promise<DayRecord[]> {
-  return memory.reads.history(scope, addDays(date, -days), addDays(date, -1));
+/**
+ * The day `date` and the recorded days before it (up to `days` back, oldest first), in one read of
+ * only the `parts` a step uses. Past days' observations come without their rides (each holds the
+ * 90 days of rides before it; past days are read for readiness, sleep and HRV); today's is whole
+ * when `wholeObservationToday`.
+ */
+export async function dayAndPast(
+  memory: MemoryStore,
+  scope: MissionScope,
+  date: IsoDate,
+  days: number,
+  parts: readonly DayPart[],
+  wholeObservationToday = false,
+): Promise<{ today: DayRecord; past: DayRecord[] }> {
+  const records = await memory.reads.history(scope, addDays(date, -days), date, {
+    parts,
+    observationRidesFrom: wholeObservationToday ? date : addDays(date, 1),
+  });
+  const last = records[records.length - 1];
+  const today = last?.date === date ? last : emptyDay(date);
+  return { today, past: records.filter((r) => r.date < date) };
 }
 
 /** The reflections among recorded days, oldest first. */

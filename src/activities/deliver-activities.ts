@@ -21,7 +21,7 @@ import type { DayNotification } from '../shared/day-result';
 import type { ActivityDeps } from './activity-deps';
 import { attempt, heartbeating } from './activity-context';
 import { activityAttemptOwner } from './claim-owner';
-import type { DayInputs } from './day-inputs';
+import { dayAndPast, type DayInputs } from './day-inputs';
 
 /** Failed channels are retried on this many attempts of the activity; then the day ends degraded. */
 const CHANNEL_ATTEMPTS = 3;
@@ -36,11 +36,12 @@ export function createDeliverActivities(deps: ActivityDeps, inputsFor: (key: Day
 
   async function reportModel(key: DayKey, inputs: DayInputs): Promise<DayReport> {
     const { scope, mission, day } = inputs;
-    const [today, past, adaptation] = await Promise.all([
-      memory.reads.getDay(scope, key.date),
-      memory.reads.history(scope, addDays(key.date, -27), key.date),
+    // One read of what the report shows: today whole, the 27 days before for the charts.
+    const [{ today, past: before }, adaptation] = await Promise.all([
+      dayAndPast(memory, scope, key.date, 27, ['observation', 'load', 'decision', 'plan', 'classSuggestions'], true),
       memory.days.latestAdaptationBefore(scope, addDays(key.date, 1)),
     ]);
+    const past = [...before, today];
     if (!today.decision) throw ApplicationFailure.nonRetryable(`no decision recorded for ${key.date}: the decide step must run first`, 'StateError');
     const changes = Array.isArray(adaptation?.changes) ? (adaptation!.changes as { why?: string }[]).map((c) => c.why ?? '').filter(Boolean) : [];
     const replan = (adaptation?.replan as { why?: string } | null)?.why;
@@ -75,11 +76,11 @@ export function createDeliverActivities(deps: ActivityDeps, inputsFor: (key: Day
       const report = await reportModel(key, inputs);
       // The outbox row (claimed before sending, marked after) is what makes a retry never send twice.
       const outbox = outboxFromStore(memory.outbox, () => inputs.scope, activityAttemptOwner());
-      const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox });
+      const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox, mailer: deps.mailer });
       let result;
       try {
         // Quiet hours were waited out by the workflow, on its clock: nothing is deferred here.
-        result = await heartbeating(() => notifier.notifyDay({ missionId: key.missionId, date: key.date, channels: inputs.mission.notifications.channels, report }));
+        result = await heartbeating(() => notifier.notifyDay({ missionId: key.missionId, athlete: key.athlete, date: key.date, channels: inputs.mission.notifications.channels, report }));
       } finally {
         notifier.close();
       }

@@ -23,7 +23,7 @@ export function createObserveActivities(deps: ActivityDeps, inputsFor: (key: Day
     if (source.mode === 'synthetic') {
       const missionStart = addDays(key.date, -key.dayIndex);
       // A closed loop: what the synthetic athlete rode depends on what was prescribed on past days.
-      const past = await memory.reads.history(inputs.scope, missionStart, addDays(key.date, -1));
+      const past = await memory.reads.history(inputs.scope, missionStart, addDays(key.date, -1), { parts: ['plan'] });
       const prescriptions = prescriptionsFromHistory(past.map((r) => ({ date: r.date, plannedTss: r.plan?.targetTss ?? null })));
       return createObservationSources({
         athlete: key.athlete,

@@ -49,12 +49,12 @@ export function createRideActivities(deps: ActivityDeps) {
         activityLog().info('ride check-in not sent: quiet hours', { missionId: scope.missionId, date: ride.date });
         return { asked: false };
       }
-      const planned = (await memory.reads.getDay(scope, ride.date)).plan;
+      const planned = (await memory.reads.getDay(scope, ride.date, ['plan'])).plan;
       const message = renderRideCheckIn({ missionId: scope.missionId, date: ride.date, ride: { name: ride.name, movingTimeS: ride.movingTimeS, tss: load.tss, tssMethod: load.method }, planned });
       const outbox = outboxFromStore(memory.outbox, () => scope, activityAttemptOwner());
-      const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox });
+      const notifier = deps.notifier ? deps.notifier(outbox) : createNotifier({ config: deps.notify, outbox, mailer: deps.mailer });
       try {
-        const result = await notifier.notifyMessage({ missionId: scope.missionId, date: ride.date, channels: mission.notifications.channels, message: { key: `ride:${event.activityId}`, ...message } });
+        const result = await notifier.notifyMessage({ missionId: scope.missionId, athlete: scope.athlete, date: ride.date, channels: mission.notifications.channels, message: { key: `ride:${event.activityId}`, ...message } });
         if (result.retryable) {
           throw ApplicationFailure.retryable(`ride check-in: ${result.channels.filter((c) => c.status !== 'sent').map((c) => `${c.channel}: ${c.reason ?? c.status}`).join('; ')}`, 'NotificationRetry');
         }

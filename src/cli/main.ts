@@ -11,6 +11,7 @@ import { jsonLog } from '../infra/json-logger';
 import { installRuntimeLogger } from '../worker/logger';
 import { openWorkerResources } from '../worker/activity-deps';
 import { createWorker } from '../worker/run-worker';
+import { describeWorkerSettings, workerSettingsFromEnv } from '../worker/worker-settings';
 import { serveWebhooksFromEnv } from '../webhooks';
 import { payloadDataConverter } from '../secrets';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     .action(
       action(async () => {
         installRuntimeLogger('INFO');
+        const settings = workerSettingsFromEnv(); // a bad LANTERNE_WORKER_* value stops here, before any server is called
         const { address, namespace } = temporalTarget();
         const keys = serverPayloadKeys((file) => jsonLog().info({ file }, 'created the payload key file (owner-only); keep it and back it up'));
         // Register the search attributes the UI filters on (a no-op when they exist, e.g. on the dev server).
@@ -50,12 +52,12 @@ export function buildProgram(): Command {
         const dbUrl = databaseUrl();
         const resources = await openWorkerResources({ databaseUrl: dbUrl, namespace, temporalUiUrl: process.env.TEMPORAL_UI_URL ?? null });
         const dataConverter = payloadDataConverter(keys.ring);
-        const { worker, connection } = await createWorker({ address, namespace, deps: resources.deps, dataConverter });
+        const { worker, connection } = await createWorker({ address, namespace, deps: resources.deps, dataConverter, settings });
         const webhooks = await serveWebhooksFromEnv({ temporalAddress: address, namespace, databaseUrl: dbUrl, dataConverter });
         const stop = () => worker.getState() === 'RUNNING' && worker.shutdown();
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
-        jsonLog().info({ address, namespace, ...(webhooks ? { webhooks: webhooks.url } : {}) }, 'worker running');
+        jsonLog().info({ address, namespace, settings: describeWorkerSettings(settings), ...(webhooks ? { webhooks: webhooks.url } : {}) }, 'worker running');
         try {
           await worker.run();
         } finally {

@@ -46,6 +46,12 @@ export interface SmtpMailerOptions {
   timeoutMs?: number;
   /** TLS options passed to nodemailer (tests: a self-signed local server). */
   tls?: { rejectUnauthorized?: boolean };
+  /**
+   * Keep up to this many SMTP connections open and send every message through them (nodemailer's
+   * pooled transport): a worker shares one such mailer, so 500 missions waking together open a few
+   * connections (and TLS handshakes) instead of 500. Default: a connection per message.
+   */
+  pooledConnections?: number;
 }
 
 export function createSmtpMailer(smtp: SmtpSettings, opts: SmtpMailerOptions = {}): Mailer {
@@ -59,6 +65,7 @@ export function createSmtpMailer(smtp: SmtpSettings, opts: SmtpMailerOptions = {
     greetingTimeout: timeout,
     socketTimeout: timeout,
     tls: opts.tls,
+    ...(opts.pooledConnections ? { pool: true, maxConnections: opts.pooledConnections } : {}),
   });
   return {
     async send(message) {

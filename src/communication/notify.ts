@@ -21,6 +21,11 @@ export type { Outbox, ClaimResult, OutboxKey, OutboxStatus } from './outbox';
 export interface NotifyRequest {
   /** Outbox scope: the mission id. */
   missionId: string;
+  /**
+   * The athlete the mission belongs to: part of the message's identity (its Message-ID), so two
+   * athletes riding the same mission never send messages that mail systems take for one.
+   */
+  athlete?: string;
   date: IsoDate;
   /** Channels the mission asks for (MissionConfig.notifications.channels). */
   channels: Channel[];
@@ -35,6 +40,8 @@ export interface NotifyRequest {
  */
 export interface MessageRequest {
   missionId: string;
+  /** As in NotifyRequest: part of the Message-ID. */
+  athlete?: string;
   date: IsoDate;
   channels: Channel[];
   message: { key: string; subject: string; text: string; html?: string; sms: string };
@@ -127,8 +134,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   };
   const clean = (text: string): string => redact(text, secrets).slice(0, MAX_REASON);
 
-  async function send(route: Exclude<ChannelRoute, { kind: 'skip' }>, req: { missionId: string; date: IsoDate }, content: Content): Promise<string> {
-    const key = { scope: req.missionId, day: req.date, channel: route.channel, message: content.messageKey };
+  async function send(route: Exclude<ChannelRoute, { kind: 'skip' }>, req: { missionId: string; athlete?: string; date: IsoDate }, content: Content): Promise<string> {
+    // The message's identity for providers (Message-ID): the athlete's mission, not only the mission.
+    const scope = req.athlete ? `${req.athlete}/${req.missionId}` : req.missionId;
+    const key = { scope, day: req.date, channel: route.channel, message: content.messageKey };
     switch (route.kind) {
       case 'email': {
         const sent = await mailer().send({
@@ -136,7 +145,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           subject: content.subject,
           text: content.text,
           html: content.html,
-          messageId: stableMessageId(req.missionId, req.date, route.channel, config.smtp?.from ?? null, content.messageKey),
+          messageId: stableMessageId(scope, req.date, route.channel, config.smtp?.from ?? null, content.messageKey),
           headers: { 'X-Lanterne-Mission': req.missionId, 'X-Lanterne-Date': req.date },
         });
         return sent.messageId;
@@ -148,7 +157,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }
   }
 
-  async function notifyChannel(route: ChannelRoute, req: { missionId: string; date: IsoDate }, content: Content): Promise<ChannelResult> {
+  async function notifyChannel(route: ChannelRoute, req: { missionId: string; athlete?: string; date: IsoDate }, content: Content): Promise<ChannelResult> {
     const { channel } = route;
     const transport: ChannelTransport | null = route.kind === 'skip' ? null : route.kind;
     const base = { channel, transport };
@@ -202,7 +211,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     return { ...base, status: 'sent', providerId };
   }
 
-  async function sendAll(req: { missionId: string; date: IsoDate; channels: Channel[] }, content: Content): Promise<NotifyResult> {
+  async function sendAll(req: { missionId: string; athlete?: string; date: IsoDate; channels: Channel[] }, content: Content): Promise<NotifyResult> {
     const routes = routeChannels(req.channels, config);
     const channels = await Promise.all(routes.map((route) => notifyChannel(route, req, content)));
     for (const c of channels) {

@@ -10,6 +10,8 @@ export {
   type OutboxRow,
 } from './notification-outbox';
 export { compactRecentDays } from './recent-context';
+export { DAY_PARTS, type DayPart, type HistoryOptions } from './day-history';
+export { emptyDay } from './pg-support';
 export * from './records';
 export { AthleteExistsError, AthleteStore, HANDLE_RE, fieldsFromProfile, type AthleteFields, type AthleteRecord } from './athlete-store';
 export type { TransactionStores } from './memory-store';

@@ -1,11 +1,12 @@
 import { Pool } from 'pg';
 import { migrate, MemoryStore } from '../memory';
 import { PgTokenStore, loadSecretKey, type TokenStore } from '../secrets';
-import { loadNotifyConfig } from '../communication';
+import { createSmtpMailer, loadNotifyConfig } from '../communication';
 import { StravaRateLimiter } from '../observation';
 import { jsonLog } from '../infra/json-logger';
 import { outputDir } from '../infra/project-paths';
 import type { ActivityDeps } from '../activities';
+import { workerSettingsFromEnv } from './worker-settings';
 
 /**
  * The encrypted token store opened on first use, so a worker that only uses the synthetic athlete
@@ -38,9 +39,12 @@ export async function openWorkerResources(opts: {
 }): Promise<WorkerResources> {
   const env = opts.env ?? process.env;
   const notify = loadNotifyConfig(env);
-  const pool = new Pool({ connectionString: opts.databaseUrl, max: 10 });
+  const settings = workerSettingsFromEnv(env);
+  const pool = new Pool({ connectionString: opts.databaseUrl, max: settings.dbPoolSize });
   pool.on('error', (err) => jsonLog().warn({ error: err.message }, 'idle database connection lost'));
   await migrate(pool);
+  // One mailer for the worker: its SMTP connections are reused by every notification.
+  const mailer = notify.smtp ? createSmtpMailer(notify.smtp, { pooledConnections: settings.smtpConnections }) : undefined;
   const deps: ActivityDeps = {
     memory: new MemoryStore(pool),
     tokens: lazyTokenStore(pool, env),
@@ -50,6 +54,14 @@ export async function openWorkerResources(opts: {
     temporalUiUrl: opts.temporalUiUrl ?? null,
     namespace: opts.namespace ?? 'default',
     stravaLimiter: new StravaRateLimiter(),
+    mailer,
   };
-  return { deps, pool, close: () => pool.end() };
+  return {
+    deps,
+    pool,
+    close: async () => {
+      mailer?.close();
+      await pool.end();
+    },
+  };
 }

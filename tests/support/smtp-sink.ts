@@ -23,6 +23,8 @@ export interface ReceivedMail {
   envelopeTo: string[];
   /** The user that logged in, when the sink requires a login. */
   authUser: string | null;
+  /** The SMTP connection (session) the message came over: messages on one connection share it. */
+  connectionId: string;
   raw: string;
   headers: Record<string, string>;
   messageId: string | null;
@@ -118,6 +120,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions = {}): Promise<SmtpSin
           envelopeFrom: from ? from.address : '',
           envelopeTo: session.envelope.rcptTo.map((r) => r.address),
           authUser: typeof session.user === 'string' ? session.user : null,
+          connectionId: session.id,
           raw,
           ...parsed,
         });
@@ -258,7 +261,7 @@ function leafParts(raw: string): MimePart[] {
   return [{ contentType: type, headers, body: decodeBody(body, headers['content-transfer-encoding']) }];
 }
 
-function parseMessage(raw: string): Omit<ReceivedMail, 'tls' | 'envelopeFrom' | 'envelopeTo' | 'authUser' | 'raw'> {
+function parseMessage(raw: string): Omit<ReceivedMail, 'tls' | 'envelopeFrom' | 'envelopeTo' | 'authUser' | 'connectionId' | 'raw'> {
   const { head } = splitHeaderBody(raw);
   const headers = parseHeaders(head);
   const parts = leafParts(raw);

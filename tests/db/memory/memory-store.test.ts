@@ -239,6 +239,35 @@ describe('history and missions', () => {
     expect(days[2].observation).not.toBeNull();
   });
 
+  test('history reads only the parts asked for, and past observations without their rides when asked', async () => {
+    const s = { missionId: 'hist-parts', athlete: 'ana' };
+    await store.missions.upsertMission(s, { name: 'Parts', configHash: 'x' });
+    const ride = observation('2025-06-01').rides[0];
+    expect(ride).toBeDefined();
+    for (const d of ['2025-06-01', '2025-06-02', '2025-06-03']) {
+      await store.days.recordObservation(s, observation(d));
+      await store.days.recordLoad(s, load(d));
+    }
+    await store.days.recordDecision(s, decision('2025-06-02'), 'x');
+    await store.input.recordReflection(s, reflection('2025-06-03'));
+
+    const whole = await store.reads.history(s, '2025-06-01', '2025-06-03');
+    const some = await store.reads.history(s, '2025-06-01', '2025-06-03', { parts: ['observation', 'decision'], observationRidesFrom: '2025-06-03' });
+    expect(some.map((d) => d.date)).toEqual(['2025-06-01', '2025-06-02', '2025-06-03']);
+    // Parts not asked for stay empty; the others are as a whole read gives them.
+    expect(some.every((d) => d.load === null && d.reflection === null)).toBe(true);
+    expect(some[1].decision).toEqual(whole[1].decision);
+    // Days before observationRidesFrom come without rides, that day and later whole.
+    expect(some[0].observation).toEqual({ ...whole[0].observation, rides: [] });
+    expect(some[1].observation?.rides).toEqual([]);
+    expect(some[2].observation).toEqual(whole[2].observation);
+    expect(whole[0].observation?.rides).toEqual(observation('2025-06-01').rides);
+    // A day with nothing in the parts read is left out.
+    expect((await store.reads.history(s, '2025-06-01', '2025-06-03', { parts: ['reflection'] })).map((d) => d.date)).toEqual(['2025-06-03']);
+    expect((await store.reads.getDay(s, '2025-06-02', ['decision'])).decision).toEqual(whole[1].decision);
+    await expect(store.reads.history(s, '2025-06-01', '2025-06-03', { parts: ['weather' as never] })).rejects.toThrow(/history part "weather" is not one of run, observation/);
+  });
+
   test('listMissions lists all missions or one athlete only', async () => {
     await store.missions.upsertMission({ missionId: 'z-block', athlete: 'zoe' }, { name: 'Zoe block', configHash: 'z' });
     const all = await store.missions.listMissions();

@@ -39,6 +39,32 @@ describe('SMTP mailer (real SMTP server on loopback)', () => {
     expect(m.html).toContain('<strong>30 min</strong>');
   });
 
+  it('a pooled mailer (the worker’s) sends many messages over its few connections; the default opens one per message', async () => {
+    const send = (mailer: ReturnType<typeof createSmtpMailer>, i: number) =>
+      mailer.send({ to: ['lea@example.com'], subject: `m${i}`, text: 't', messageId: `<m${i}@example.com>` });
+    const pooled = createSmtpMailer(settings, { timeoutMs: 5000, pooledConnections: 2 });
+    await Promise.all([0, 1, 2, 3, 4, 5].map((i) => send(pooled, i)));
+    await send(pooled, 6); // later, on a connection kept open
+    pooled.close();
+    expect(sink.messages).toHaveLength(7);
+    expect(new Set(sink.messages.map((m) => m.connectionId)).size).toBeLessThanOrEqual(2);
+
+    const single = createSmtpMailer(settings, { timeoutMs: 5000 });
+    for (const i of [7, 8, 9]) await send(single, i);
+    single.close();
+    expect(new Set(sink.messages.slice(7).map((m) => m.connectionId)).size).toBe(3);
+  });
+
+  it('a pooled mailer reports a 4xx reply as a transient MailError and sends the next message', async () => {
+    const mailer = createSmtpMailer(settings, { timeoutMs: 5000, pooledConnections: 1 });
+    sink.failNext(1, 451, 'Greylisted, try again');
+    const err = await mailer.send({ to: ['lea@example.com'], subject: 's', text: 't', messageId: '<a@b>' }).catch((e) => e);
+    expect(err).toMatchObject({ name: 'MailError', responseCode: 451, transient: true });
+    await mailer.send({ to: ['lea@example.com'], subject: 's2', text: 't', messageId: '<c@d>' });
+    mailer.close();
+    expect(sink.messages.map((m) => m.subject)).toEqual(['s2']);
+  });
+
   it('reports a 4xx reply as a transient MailError with the code', async () => {
     sink.failNext(1, 451, 'Greylisted, try again');
     const mailer = createSmtpMailer(settings, { timeoutMs: 5000 });

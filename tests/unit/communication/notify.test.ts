@@ -106,6 +106,18 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
     expect(sink.messages).toHaveLength(4);
   });
 
+  it('two athletes riding the same mission on the same day send messages with different Message-IDs (found by the burst benchmark)', async () => {
+    // Each athlete has its own outbox (the activity scopes it by athlete and mission).
+    const ana = await createNotifier({ config: loadNotifyConfig(env()), outbox: new MemoryOutbox({ now: () => clock }).as('a') }).notifyDay(request({ athlete: 'ana', channels: ['email'] }));
+    const ben = await createNotifier({ config: loadNotifyConfig(env()), outbox: new MemoryOutbox({ now: () => clock }).as('b') }).notifyDay(request({ athlete: 'ben', channels: ['email'] }));
+    expect(sink.messages).toHaveLength(2);
+    const ids = sink.messages.map((m) => m.messageId);
+    expect(new Set(ids).size).toBe(2);
+    expect(ids).toEqual([ana.channels[0].providerId, ben.channels[0].providerId]);
+    // Hashed: the handle is not in the header.
+    expect(ids.join(' ')).not.toMatch(/ana|ben/);
+  });
+
   it('concurrent attempts (a retry racing a slow first attempt) still send once', async () => {
     const results = await Promise.all([notifier(env()).notifyDay(request({ channels: ['email'] })), notifier(env()).notifyDay(request({ channels: ['email'] }))]);
     expect(sink.messages).toHaveLength(1);
