@@ -22,6 +22,7 @@ import type { AthleteProfile, DataSource, IsoDate, LoadFigures, RideSummary, Tss
 import { addDays, dateRange } from '../domain/iso-date';
 import { observeRides, type ObservationSources, type ObserveDayResult, type SourceFailure } from './observe-day';
 import { LOAD_WARMUP_DAYS, computeLoad, restingHrForTss, rideTss, type StoredDailyTss } from './training-load';
+import { roundTo } from '../domain/rounding';
 
 /** How far back a first observation pulls rides: a year, more than LOAD_WARMUP_DAYS (252). */
 export const LOAD_HISTORY_DAYS = 365;
@@ -140,5 +141,5 @@ export async function loadWithHistory(input: LoadHistoryInput): Promise<LoadHist
 }
 
 function round1(x: number): number {
-  return Math.round(x * 10) / 10;
+  return roundTo(x, 1);
 }

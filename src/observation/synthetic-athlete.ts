@@ -28,6 +28,7 @@ import { ATL_DAYS, CTL_DAYS, decayFactor } from './training-load';
 import { MODEL, type AthletePhysiology, drawPhysiology, illnessHazard, monotony, relativeFatigue, sessionIntensity, steadyMultiplier } from './athlete-physiology';
 import { normal, uniform } from './seeded-random';
 import { addDays, assertIsoDate, daysBetween } from '../domain/iso-date';
+import { roundTo } from '../domain/rounding';
 
 export { normal, uniform } from './seeded-random';
 
@@ -607,10 +608,10 @@ function score(x: number): number {
   return Math.round(clamp(x, 1, 100));
 }
 function round1(x: number): number {
-  return Math.round(x * 10) / 10;
+  return roundTo(x, 1);
 }
 function round2(x: number): number {
-  return Math.round(x * 100) / 100;
+  return roundTo(x, 2);
 }
 function pad(n: number): string {
   return String(n).padStart(2, '0');

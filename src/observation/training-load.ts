@@ -22,6 +22,7 @@
 import type { AthleteProfile, HrvTrend, IsoDate, LoadFigures, RideSummary, TssMethod } from '../domain/types';
 import type { WellnessPoint } from './normalisers';
 import { addDays, dateRange } from '../domain/iso-date';
+import { roundTo } from '../domain/rounding';
 
 export const CTL_DAYS = 42;
 export const ATL_DAYS = 7;
@@ -421,10 +422,7 @@ function median(xs: number[]): number | null {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
+const round = roundTo;
 
 function roundOrNull(x: number | null, digits: number): number | null {
   return x === null ? null : round(x, digits);
