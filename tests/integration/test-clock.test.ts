@@ -100,14 +100,19 @@ describe('a zone where it is now about noon', () => {
     }
   });
 
-  it('gives a copy of a mission file that loads, in that zone', async () => {
+  it('gives a copy of a mission file that loads, in that zone, at every hour of the day', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanterne-noon-'));
     try {
-      const { file, timeZone } = missionAtLocalNoon('missions/tdf_sim_2025.toml', dir);
-      const m = await loadMissionFile(file);
-      expect(m.timezone).toBe(timeZone);
-      expect(m.id).toBe('tdf_sim_2025');
-      expect(localTime(Date.now(), timeZone)).toMatch(/^12:/);
+      // Every hour: at 12:xx UTC the zone is UTC itself, which the mission loader names "UTC".
+      const midnightUtc = Date.parse('2025-07-10T00:00:00Z');
+      for (let h = 0; h < 24; h++) {
+        const now = midnightUtc + h * 3_600_000 + 41 * 60_000;
+        const { file, timeZone } = missionAtLocalNoon('missions/tdf_sim_2025.toml', dir, now);
+        const m = await loadMissionFile(file);
+        expect({ h, timezone: m.timezone }).toEqual({ h, timezone: timeZone });
+        expect(m.id).toBe('tdf_sim_2025');
+        expect(localTime(now, timeZone)).toBe('12:41');
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -80,7 +80,7 @@ export function tomorrowIn(nowMs: number, timeZone: string): IsoDate {
  */
 export function zoneAtLocalNoon(nowMs: number): string {
   const offset = 12 - new Date(nowMs).getUTCHours(); // hours east of UTC: -11 … +12
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+  return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
 /**
