@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './rig';
+import { mulberry32 } from '../../src/observation/seeded-random';
 
 export type TrialId = 'R1' | 'R2' | 'R3' | 'R4' | 'R5' | 'R6';
 
@@ -87,17 +88,8 @@ export function trialsFromEnv(fallback: number): number {
   return n;
 }
 
-/** A small seeded random generator (mulberry32), so a trial's choices can be replayed with RELIABILITY_SEED. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded random generator (the synthetic athlete's mulberry32), so a trial's choices can be replayed with RELIABILITY_SEED. */
+export const seededRandom = mulberry32;
 
 export function seedFromEnv(): number {
   const raw = process.env.RELIABILITY_SEED;
