@@ -80,7 +80,8 @@ export function tomorrowIn(nowMs: number, timeZone: string): IsoDate {
  */
 export function zoneAtLocalNoon(nowMs: number): string {
   const offset = 12 - new Date(nowMs).getUTCHours(); // hours east of UTC: -11 … +12
-  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+  // At 12:00 UTC the zone is UTC itself ("Etc/GMT" is an alias the mission loader refuses as not canonical).
+  return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 
 /**
