@@ -106,6 +106,13 @@ describe('a zone where it is now about noon', () => {
       expect(m.timezone).toBe(timeZone);
       expect(m.id).toBe('tdf_sim_2025');
       expect(localTime(Date.now(), timeZone)).toMatch(/^12:/);
+      // At every hour the zone is the loader's own spelling (at 12:00 UTC "Etc/GMT" became "UTC", and a
+      // block built with the zone as given was refused as not canonical; found by npm run reliability, R5).
+      const midnightUtc = Date.parse('2025-07-10T00:00:00Z');
+      for (let h = 0; h < 24; h++) {
+        const at = missionAtLocalNoon('missions/tdf_sim_2025.toml', dir, midnightUtc + h * 3_600_000);
+        expect((await loadMissionFile(at.file)).timezone).toBe(at.timeZone);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
