@@ -10,7 +10,7 @@
  *   npm run reliability -- --trials 5            at most 5 trials of each counted kind (R1 kills, R2 outages, R3 cells)
  *   npm run reliability -- --trials R1=10,R2=4   counts per kind
  *   npm run reliability -- --seed 7              the random choices of R1/R2 (and R4's fuzz seed)
- *   npm run reliability -- --table               the table of the last run again, from its JSON files
+ *   npm run reliability -- --table               the table again from the trials' JSON files (and reliability.json rewritten from them)
  *
  * Exits 1 when a trial failed to run or a figure missed its target; the table says which.
  */
@@ -138,7 +138,7 @@ function printTable(ids, extra, durationS) {
     met: allMet,
     trials: ids.map((id) => reports[id] ?? { id, ran: false }),
   };
-  if (durationS !== null) fs.writeFileSync(path.join(DIR, 'reliability.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  fs.writeFileSync(path.join(DIR, 'reliability.json'), `${JSON.stringify(summary, null, 2)}\n`);
   const when = ids.map((id) => reports[id] && reports[id].finishedAt).filter(Boolean).sort().pop() ?? summary.finishedAt;
   process.stdout.write(`\nReliability, ${when.slice(0, 16).replace('T', ' ')} UTC, ${summary.machine}\n${text}\n\n${allMet ? 'All targets met.' : 'Targets MISSED or trials not run (see above).'} JSON: ${path.relative(ROOT, path.join(DIR, 'reliability.json'))}\n`);
   process.exit(allMet ? 0 : 1);
