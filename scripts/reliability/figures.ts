@@ -79,12 +79,16 @@ export function machine(): string {
   return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
 }
 
-/** The trial count asked for with `--trials` (RELIABILITY_TRIALS), else `fallback`. */
-export function trialsFromEnv(fallback: number): number {
-  const raw = process.env.RELIABILITY_TRIALS;
+/**
+ * The trial count asked for: RELIABILITY_TRIALS_<id> (e.g. RELIABILITY_TRIALS_R1=10), else
+ * RELIABILITY_TRIALS (`npm run reliability -- --trials n`), else `fallback`.
+ */
+export function trialsFromEnv(fallback: number, id?: TrialId): number {
+  const name = id && process.env[`RELIABILITY_TRIALS_${id}`] ? `RELIABILITY_TRIALS_${id}` : 'RELIABILITY_TRIALS';
+  const raw = process.env[name];
   if (!raw) return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`RELIABILITY_TRIALS=${JSON.stringify(raw)} is not accepted: use a whole number of 1 or more`);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name}=${JSON.stringify(raw)} is not accepted: use a whole number of 1 or more`);
   return n;
 }
 

@@ -3,7 +3,7 @@ import { figureMet, seedFromEnv, trialsFromEnv, writeReport } from './figures';
 import { runWorkerKills } from './r1-worker-kills';
 
 test('R1 worker kills', async () => {
-  const report = await runWorkerKills({ trials: trialsFromEnv(20), seed: seedFromEnv() });
+  const report = await runWorkerKills({ trials: trialsFromEnv(20, 'R1'), seed: seedFromEnv() });
   writeReport(report);
   expect(report.figures.filter((f) => !figureMet(f))).toEqual([]);
 });

@@ -16,7 +16,7 @@ const FULL: Outage[] = [
 ];
 
 test('R2 server restarts', async () => {
-  const outages = FULL.slice(0, trialsFromEnv(FULL.length));
+  const outages = FULL.slice(0, trialsFromEnv(FULL.length, 'R2'));
   const report = await runRestarts({ outages, seed: seedFromEnv(), lanes: 2 });
   writeReport(report);
   expect(report.figures.filter((f) => !figureMet(f))).toEqual([]);

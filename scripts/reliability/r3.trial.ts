@@ -10,7 +10,7 @@ function cells(): Cell[] {
   const named = process.env.RELIABILITY_CELLS?.split(',').map((c) => c.trim()).filter(Boolean);
   const all = fullMatrix();
   if (named?.length) return all.filter((c) => named.includes(`${c.service}-${c.fault}`));
-  return all.slice(0, trialsFromEnv(all.length));
+  return all.slice(0, trialsFromEnv(all.length, 'R3'));
 }
 
 test('R3 fault matrix', async () => {

@@ -185,7 +185,8 @@ export async function runBadInput(o: BadInputOptions): Promise<TrialReport> {
       ['a mission that does not exist', ['mission', 'status', 'no-such-mission', ...who], ['no-such-mission']],
       ['an athlete that does not exist', ['mission', 'status', id, '--athlete', 'nobody-here'], ['nobody-here']],
       ['a report of a day not run yet', ['report', id, future, ...who], [future]],
-      ['an option mission start does not take', ['mission', 'start', 'missions/tdf_sim_2025.toml', '--start-date', 'today', '--athlete', 'x'], ['--athlete']],
+      ['an option mission start does not take', ['mission', 'start', 'missions/tdf_sim_2025.toml', '--start-date', 'today', '--ftp', '250'], ['--ftp']],
+      ['an athlete that was never added', ['mission', 'start', 'missions/tdf_sim_2025.toml', '--start-date', 'today', '--athlete', 'nobody_here'], ['nobody_here']],
       ['an export range the wrong way round', ['export', id, ...who, '--from', today, '--to', ran], ['--from', '--to']],
     ];
     for (const [name, args, names] of cli) {

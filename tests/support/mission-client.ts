@@ -80,6 +80,7 @@ export function tomorrowIn(nowMs: number, timeZone: string): IsoDate {
  */
 export function zoneAtLocalNoon(nowMs: number): string {
   const offset = 12 - new Date(nowMs).getUTCHours(); // hours east of UTC: -11 … +12
+  // At 12:00 UTC the zone is UTC itself ("Etc/GMT" is an alias the mission loader refuses as not canonical).
   return offset === 0 ? 'UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
 }
 

@@ -16,12 +16,14 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
   let twilio: FakeTwilioServer;
   let clock: number;
   let outbox: MemoryOutbox;
+  let unrecorded: Map<string, string>;
 
   beforeEach(async () => {
     sink = await startSmtpSink({ auth: { user: 'coach@example.com', pass: smtpPassword } });
     twilio = await startFakeTwilioServer({ accountSid, authToken });
     clock = Date.parse('2025-07-09T06:30:00Z'); // 08:30 in Paris
     outbox = new MemoryOutbox({ leaseMs: 10 * 60_000, now: () => clock });
+    unrecorded = new Map();
   });
   afterEach(async () => {
     await sink.close();
@@ -57,7 +59,8 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
   let attempts = 0;
   /** A notifier as one activity attempt builds it: its own outbox owner. */
   function notifier(envVars: Record<string, string>, box: Outbox = outbox.as(`attempt-${++attempts}`)) {
-    return createNotifier({ config: loadNotifyConfig(envVars), outbox: box, now: () => clock });
+    // Each test its own memory of unrecorded sends (the default is one per process).
+    return createNotifier({ config: loadNotifyConfig(envVars), outbox: box, now: () => clock, unrecorded });
   }
 
   it('e-mails the report (text and HTML parts) and texts the summary through the carrier gateway', async () => {
@@ -274,6 +277,52 @@ describe('notifyDay (real SMTP server, fake Twilio, in-memory outbox)', () => {
     n.close();
     expect(result.summary).toBe('delivered');
     expect(result.channels[0]).toMatchObject({ status: 'sent', reason: 'sent, but the outbox could not record it: database went away' });
+  });
+
+  // Found by `npm run reliability` (R2): PostgreSQL stopped for 10 minutes just after the SMTP
+  // server accepted the day's e-mail; the retry after the claim's lease sent it a second time.
+  it('a send the outbox could not record is recorded, not sent again, by a later attempt after the lease', async () => {
+    let databaseUp = false;
+    const attempt = (owner: string) => {
+      const inner = outbox.as(owner);
+      const box: Outbox = {
+        ...inner,
+        markSent: async (key, providerId) => {
+          if (!databaseUp) throw new Error('database went away');
+          return inner.markSent(key, providerId);
+        },
+      };
+      return createNotifier({ config: loadNotifyConfig(env()), outbox: box, now: () => clock, unrecorded });
+    };
+    const first = attempt('attempt-a');
+    const result = await first.notifyDay(request({ channels: ['email'] }));
+    first.close();
+    expect(result.channels[0]).toMatchObject({ status: 'sent', reason: 'sent, but the outbox could not record it: database went away' });
+    expect(sink.messages).toHaveLength(1);
+
+    // The outage outlasts the claim's lease; the next attempt claims the row again.
+    clock += 11 * 60_000;
+    databaseUp = true;
+    const second = attempt('attempt-b');
+    const again = await second.notifyDay(request({ channels: ['email'] }));
+    second.close();
+    expect(again.summary).toBe('delivered');
+    expect(again.channels[0]).toMatchObject({ status: 'sent', providerId: result.channels[0]!.providerId });
+    expect(sink.messages).toHaveLength(1);
+    expect(outbox.get('tdf2025', '2025-07-09', 'email')).toMatchObject({ status: 'sent', owner: 'attempt-b', claims: 2 });
+    expect(unrecorded.size).toBe(0);
+
+    // Without that memory (another process), the same situation sends again: the window the README names.
+    const other = new MemoryOutbox({ leaseMs: 60_000, now: () => clock });
+    const failing: Outbox = { ...other.as('p1'), markSent: async () => { throw new Error('database went away'); } };
+    const p1 = createNotifier({ config: loadNotifyConfig(env()), outbox: failing, now: () => clock, unrecorded: new Map() });
+    await p1.notifyDay(request({ channels: ['email'], missionId: 'other' }));
+    p1.close();
+    clock += 2 * 60_000;
+    const p2 = createNotifier({ config: loadNotifyConfig(env()), outbox: other.as('p2'), now: () => clock, unrecorded: new Map() });
+    await p2.notifyDay(request({ channels: ['email'], missionId: 'other' }));
+    p2.close();
+    expect(sink.messages).toHaveLength(3);
   });
 
   it('never puts a secret in a reason, even when a server echoes it', async () => {
