@@ -121,3 +121,32 @@ export async function startFakeOpenAiServer(initial?: FakeHandler): Promise<Fake
     },
   };
 }
+
+/**
+ * A stand-in model that plans within the limits the planner sends (its user message: the
+ * decision's `maxDurationMin`, `tssBand`, `maxPctFtp` and `weeklyRemainingMin`): one steady block
+ * whose stress falls in the middle of the band. Its answers pass the planner's checks, so a day
+ * planned against it takes the model's path, not the template fallback (the burst benchmark).
+ */
+export const answerWithinLimits: FakeHandler = (req) => {
+  const messages = (req.body as { messages?: { role: string; content: string }[] } | null)?.messages ?? [];
+  const context = JSON.parse(messages.find((m) => m.role === 'user')?.content ?? '{}') as {
+    decision?: { maxDurationMin: number; tssBand: { min: number; max: number }; maxPctFtp: number };
+    weeklyRemainingMin?: number | null;
+  };
+  const d = context.decision;
+  if (!d) return { status: 400, body: { error: { message: 'no decision in the prompt', type: 'invalid_request_error' } } };
+  const minutes = Math.max(10, Math.floor(Math.min(d.maxDurationMin, context.weeklyRemainingMin ?? d.maxDurationMin)));
+  const target = (d.tssBand.min + d.tssBand.max) / 2;
+  // TSS of a steady block = hours × IF² × 100.
+  const pct = Math.min(d.maxPctFtp, Math.max(0.4, Math.sqrt((target * 60) / (minutes * 100))));
+  const plan = {
+    title: 'Steady endurance',
+    sport: 'cycling',
+    durationMin: minutes,
+    intervals: [{ durationMin: minutes, targetPctFtp: Math.floor(pct * 100) / 100, hrZone: null, cadenceRpm: 90, cue: 'Steady' }],
+    notes: 'Keep it even.',
+    estimatedTss: Math.round(target),
+  };
+  return { content: JSON.stringify(plan) };
+};
