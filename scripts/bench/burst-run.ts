@@ -78,6 +78,8 @@ export interface BurstOptions {
   cpuProfile?: boolean;
   /** Progress lines. */
   log?: (line: string) => void;
+  /** Called with the report so far after each round (a run stopped later still has these figures). */
+  onRound?: (report: BurstReport) => void;
 }
 
 export interface PhaseFigures {
@@ -884,6 +886,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstReport> {
           log,
         }),
       );
+      report.wallS = round1((Date.now() - started) / 1000);
+      options.onRound?.(report);
     }
   } finally {
     if (options.keep || options.cpuProfile) log(`worker logs${options.cpuProfile ? ' and CPU profiles' : ''} kept in ${workDir}`);

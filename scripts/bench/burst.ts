@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startPostgres, type RunningPostgres } from '../../src/infra/postgres-server';
-import { formatReport, runBurst, type BurstOptions } from './burst-run';
+import { formatReport, runBurst, type BurstOptions, type BurstReport } from './burst-run';
 
 const ROOT = path.resolve(__dirname, '../..');
 const USAGE = 'npm run bench:burst -- [--missions N] [--workers 1,2] [--lead SECONDS] [--keep] [--cpu-prof]';
@@ -60,16 +60,28 @@ async function main(): Promise<void> {
     await pg?.stop();
     if (pgDir) fs.rmSync(pgDir, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => void stopPg().finally(() => process.exit(130)));
-  try {
-    const report = await runBurst({ ...args, log: (line) => process.stderr.write(`[burst] ${line}\n`) });
-    const lines = formatReport(report);
+  const write = (report: BurstReport, note?: string) => {
+    const lines = [...formatReport(report), ...(note ? [note] : [])];
     process.stdout.write(`\n${lines.join('\n')}\n`);
     const dir = path.join(ROOT, 'test-results');
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `bench-burst-${report.missions}.json`);
     fs.writeFileSync(file, JSON.stringify({ ...report, lines }, null, 2) + '\n');
     process.stdout.write(`figures written to ${path.relative(ROOT, file)}\n`);
+  };
+  let sofar: BurstReport | undefined;
+  // Stopped (Ctrl-C, a time limit): the rounds that finished are still printed, said to be partial.
+  process.once('SIGINT', () => {
+    if (sofar) write(sofar, `  STOPPED: only the rounds above finished (${sofar.rounds.map((r) => `${r.workers} worker(s)`).join(', ')} of ${args.workerCounts.join(', ')})`);
+    void stopPg().finally(() => process.exit(130));
+  });
+  try {
+    const report = await runBurst({
+      ...args,
+      log: (line) => process.stderr.write(`[burst] ${line}\n`),
+      onRound: (r) => (sofar = { ...r, rounds: [...r.rounds] }),
+    });
+    write(report);
   } finally {
     await stopPg();
   }
