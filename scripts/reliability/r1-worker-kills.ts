@@ -19,7 +19,7 @@ import { ruleFollowingAnswer, startFakeOpenAiServer } from '../../tests/support/
 import { auditBlock, startBlock, sumAudits, waitForBlock, type BlockAudit } from './block';
 import { STEPS, whereIs, type Step } from './steps';
 import { pause, startRig, waitFor, type WorkerProcess } from './rig';
-import { startWearables } from './wearables';
+import { serviceEnv, startWearables } from './wearables';
 import { progress, seededRandom, type TrialReport } from './figures';
 
 export interface KillTrial {
@@ -56,16 +56,7 @@ export async function runWorkerKills(o: WorkerKillOptions): Promise<TrialReport>
   wearables.oura.faults.latencyMs = () => Math.round(random() * 300);
   wearables.strava.faults.latencyMs = () => Math.round(random() * 300);
   smtp.dataDelayMs = () => Math.round(random() * 500);
-  const env = {
-    ...wearables.env(),
-    OPENAI_API_KEY: 'sk-reliability-not-a-secret',
-    OPENAI_BASE_URL: openai.baseUrl,
-    SMTP_HOST: smtp.host,
-    SMTP_PORT: String(smtp.port),
-    SMTP_SECURE: 'false',
-    SMTP_FROM: 'coach@lanterne.test',
-    NOTIFY_EMAIL_TO: 'rider@lanterne.test',
-  };
+  const env = serviceEnv({ wearables, openai, smtp });
   const trials: KillTrial[] = [];
   let worker: WorkerProcess = rig.startWorker({ name: 'w0', env });
   try {

@@ -15,7 +15,7 @@ import { ruleFollowingAnswer, startFakeOpenAiServer } from '../../tests/support/
 import { auditBlock, startBlock, statusOf, sumAudits, waitForBlock, type BlockAudit } from './block';
 import { whereIs, type Step } from './steps';
 import { pause, startRig, waitFor, type Rig, type WorkerProcess } from './rig';
-import { startWearables } from './wearables';
+import { serviceEnv, startWearables } from './wearables';
 import { progress, seededRandom, type TrialReport } from './figures';
 
 /** A server stopped for `downMs`, at a random step (or the step `at`, to aim at one). */
@@ -52,16 +52,7 @@ async function runLane(lane: number, outages: { trial: number; outage: Outage }[
   const openai = await startFakeOpenAiServer((req) => ({ ...ruleFollowingAnswer(req), delayMs: Math.round(random() * 600) }));
   wearables.oura.faults.latencyMs = () => Math.round(random() * 300);
   smtp.dataDelayMs = () => Math.round(random() * 300);
-  const env = {
-    ...wearables.env(),
-    OPENAI_API_KEY: 'sk-reliability-not-a-secret',
-    OPENAI_BASE_URL: openai.baseUrl,
-    SMTP_HOST: smtp.host,
-    SMTP_PORT: String(smtp.port),
-    SMTP_SECURE: 'false',
-    SMTP_FROM: 'coach@lanterne.test',
-    NOTIFY_EMAIL_TO: 'rider@lanterne.test',
-  };
+  const env = serviceEnv({ wearables, openai, smtp });
   const results: RestartTrial[] = [];
   let workerCount = 0;
   let worker: WorkerProcess = rig.startWorker({ name: `l${lane}-w${workerCount++}`, env });

@@ -22,7 +22,7 @@ import { startFakeTwilioServer, type FakeTwilioServer } from '../../tests/suppor
 import { faultReply, type StandingReply } from '../../tests/support/http-faults';
 import { startBlock, statusOf, type Block } from './block';
 import { startRig, waitFor, type Rig } from './rig';
-import { startWearables, type Wearables } from './wearables';
+import { serviceEnv, startWearables, type Wearables } from './wearables';
 import { progress, type TrialReport } from './figures';
 
 export const SERVICES = ['oura', 'strava', 'openai', 'smtp', 'twilio'] as const;
@@ -244,16 +244,9 @@ async function runCell(rig: Rig, cell: Cell, n: number, log: (s: string) => void
     kind: 'entry',
     taskQueue,
     env: {
-      ...wearables.env(),
-      OPENAI_API_KEY: 'sk-reliability-not-a-secret',
-      OPENAI_BASE_URL: openai.baseUrl,
-      SMTP_HOST: smtp.host,
-      SMTP_PORT: String(smtp.port),
-      SMTP_SECURE: 'false',
+      ...serviceEnv({ wearables, openai, smtp }),
       SMTP_USER: SMTP_LOGIN.user,
       SMTP_PASSWORD: SMTP_LOGIN.pass,
-      SMTP_FROM: 'coach@lanterne.test',
-      NOTIFY_EMAIL_TO: 'rider@lanterne.test',
       USE_TWILIO: 'true',
       TWILIO_ACCOUNT_SID: TWILIO.accountSid,
       TWILIO_AUTH_TOKEN: TWILIO.authToken,

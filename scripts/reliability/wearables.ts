@@ -89,3 +89,20 @@ export async function startWearables(o: WearablesOptions): Promise<Wearables> {
     },
   };
 }
+
+/**
+ * A trial worker's environment for every local service: the wearables' `env()`, the OpenAI
+ * stand-in (with a placeholder key) and the SMTP sink (plain, e-mail to the trial rider).
+ */
+export function serviceEnv(s: { wearables: Wearables; openai: { baseUrl: string }; smtp: { host: string; port: number } }): NodeJS.ProcessEnv {
+  return {
+    ...s.wearables.env(),
+    OPENAI_API_KEY: 'sk-reliability-not-a-secret',
+    OPENAI_BASE_URL: s.openai.baseUrl,
+    SMTP_HOST: s.smtp.host,
+    SMTP_PORT: String(s.smtp.port),
+    SMTP_SECURE: 'false',
+    SMTP_FROM: 'coach@lanterne.test',
+    NOTIFY_EMAIL_TO: 'rider@lanterne.test',
+  };
+}
