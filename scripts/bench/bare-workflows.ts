@@ -6,23 +6,12 @@
  */
 import { condition, executeChild, proxyActivities, proxyLocalActivities, workflowInfo, ParentClosePolicy } from '@temporalio/workflow';
 import type { BareActivities, BareKey } from './bare-activities';
+import { DAY_EXTERNAL_OPTIONS, DAY_LOCAL_OPTIONS, MISSION_STORE_OPTIONS } from '../../src/workflows/activity-options';
 
-const NON_RETRYABLE = ['ConfigurationError', 'AuthenticationError', 'MissionConfigError', 'UserError', 'StateError'];
-
-// The daily cycle's and the mission's options (src/workflows/daily-cycle.ts, mission.ts).
-const external = proxyActivities<BareActivities>({
-  startToCloseTimeout: '3 minutes',
-  heartbeatTimeout: '45 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
-});
-const local = proxyLocalActivities<BareActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
-});
-const store = proxyActivities<BareActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['MissionConfigError', 'ConfigurationError', 'UserError'] },
-});
+// The daily cycle's and the mission's own options, not a copy of them.
+const external = proxyActivities<BareActivities>(DAY_EXTERNAL_OPTIONS);
+const local = proxyLocalActivities<BareActivities>(DAY_LOCAL_OPTIONS);
+const store = proxyActivities<BareActivities>(MISSION_STORE_OPTIONS);
 
 export interface BareMissionInput {
   missionId: string;

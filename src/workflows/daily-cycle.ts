@@ -6,39 +6,10 @@ import type { DayResult } from '../shared/day-result';
 import { quietHoursDecision } from '../domain/quiet-hours';
 import { DECISION, PHASE } from '../shared/search-attributes';
 import { legacyDailyCycle } from './legacy-daily-cycle';
+import { DAY_EXTERNAL_OPTIONS, DAY_LOCAL_OPTIONS } from './activity-options';
 
-/** Errors that no retry can fix: bad configuration, revoked authorisation. */
-const NON_RETRYABLE = ['ConfigurationError', 'AuthenticationError', 'MissionConfigError', 'UserError', 'StateError'];
-
-/**
- * How long a day's step keeps trying. The steps turn a failing provider into a degraded day
- * themselves; what makes an activity fail is the database (or a worker that died), and a database
- * outage must only delay the day, never lose it — so no attempt limit, but a deadline: a step that
- * still fails after two hours (a bug, say) fails the day, which is then recorded as failed and the
- * next day runs. (Found by `npm run reliability`, R2: with 10 attempts, about 6 minutes, a
- * 10-minute PostgreSQL outage failed the day.)
- */
-const STEP_DEADLINE = '2 hours';
-
-/** Steps that call external services (wearables, the model, mail): longer, heartbeating. */
-const external = proxyActivities<MissionActivities>({
-  startToCloseTimeout: '3 minutes',
-  heartbeatTimeout: '45 seconds',
-  scheduleToCloseTimeout: STEP_DEADLINE,
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
-});
-
-/**
- * The decision: computed from what is recorded, in the worker that runs the workflow (no server
- * round trip). Retried in the workflow task at first, then (beyond 5 seconds between attempts)
- * through durable timers, until the same deadline.
- */
-const local = proxyLocalActivities<MissionActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: STEP_DEADLINE,
-  localRetryThreshold: '5 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
-});
+const external = proxyActivities<MissionActivities>(DAY_EXTERNAL_OPTIONS);
+const local = proxyLocalActivities<MissionActivities>(DAY_LOCAL_OPTIONS);
 
 function phase(step: string): void {
   upsertSearchAttributes([{ key: PHASE, value: step }]);

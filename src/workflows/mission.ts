@@ -44,30 +44,23 @@ import type { DayKey } from '../shared/day-key';
 import type { MissionSummary } from '../shared/mission-summary';
 import { dailyCycleWorkflow } from './daily-cycle';
 import { MISSIONS_AS_DATA } from './patches';
+import { MISSION_NON_RETRYABLE, MISSION_STORE_OPTIONS } from './activity-options';
 
 type Activities = MissionActivities & LegacyMissionActivities;
 
-const NON_RETRYABLE = ['MissionConfigError', 'ConfigurationError', 'UserError'];
-
-/**
- * Writes to PostgreSQL that the mission cannot do without: retried without a limit (a database
- * outage of any length only delays them), with at most a minute between attempts.
- */
-const store = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
-});
+/** The mission's writes to PostgreSQL: retried without a limit (see activity-options.ts). */
+const store = proxyActivities<Activities>(MISSION_STORE_OPTIONS);
 
 /** Recording an override: someone waits for the answer, so a bounded retry, then a clear refusal. */
 const commit = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 6, nonRetryableErrorTypes: MISSION_NON_RETRYABLE },
 });
 
 /** Calls to the providers that a webhook event asks for: a few tries, then the day goes on as planned. */
 const provider = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4, nonRetryableErrorTypes: [...NON_RETRYABLE, 'AuthenticationError'] },
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4, nonRetryableErrorTypes: [...MISSION_NON_RETRYABLE, 'AuthenticationError'] },
 });
 
 export interface MissionWorkflowOptions {
